@@ -1,0 +1,289 @@
+package core
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// This file models the AF_PACKET side of capture: net/core/dev.c
+// dev_queue_xmit_nit and net/packet/af_packet.c packet_rcv for ETH_P_ALL
+// sockets, which are the only ones that see a device's transmit path.
+
+// PacketFrame is one captured frame with the sockaddr_ll a packet socket's
+// recvfrom reports.
+type PacketFrame struct {
+	Data []byte
+	// Protocol is sll_protocol in host order: for an nlmon device, the
+	// netlink protocol of the captured message.
+	Protocol uint16
+	PktType  uint8  // sll_pkttype: PACKET_OUTGOING on the transmit path
+	Hatype   uint16 // sll_hatype: dev->type
+	Ifindex  int    // sll_ifindex
+	Halen    uint8  // sll_halen: 0 for devices without header_ops
+	Time     time.Time
+}
+
+// PacketSock mirrors struct packet_sock for a SOCK_RAW socket of protocol
+// ETH_P_ALL, bound to one device or to all.
+type PacketSock struct {
+	net     *Net
+	ifindex int  // 0 = all devices; -1 after the bound device went away
+	running bool // PACKET_SOCK_RUNNING: the hook is registered
+
+	mu      sync.Mutex
+	queue   []*PacketFrame
+	rmem    int
+	rcvbuf  int
+	drops   uint64
+	packets uint64
+	sockErr unix.Errno
+	wake    chan struct{}
+	waiters int
+	closed  bool
+	closeCh chan struct{}
+	rdl     time.Time
+}
+
+// packetTable is one namespace's ETH_P_ALL sockets (net->ptype_all and the
+// per-device lists), read locklessly on transmit.
+type packetTable struct {
+	mu      sync.Mutex
+	socks   []*PacketSock // all sockets, guarded by mu
+	running atomic.Pointer[[]*PacketSock]
+}
+
+func (t *packetTable) publishLocked() {
+	var r []*PacketSock
+	for _, ps := range t.socks {
+		if ps.running {
+			r = append(r, ps)
+		}
+	}
+	t.running.Store(&r)
+}
+
+// PacketCreate is packet_create + packet_do_bind for ETH_P_ALL: ifindex 0
+// captures on every device. Without CAP_NET_RAW it fails with EPERM; an
+// unknown device gives ENODEV. A socket bound to a device that is down
+// starts with ENETDOWN pending and receives from NETDEV_UP on.
+func (n *Net) PacketCreate(ifindex int, capNetRaw bool) (*PacketSock, error) {
+	if !capNetRaw {
+		return nil, unix.EPERM
+	}
+	ps := &PacketSock{net: n, ifindex: ifindex, rcvbuf: sysctlRmemDefault, wake: make(chan struct{}), closeCh: make(chan struct{})}
+	n.k.rtnl.RLock()
+	defer n.k.rtnl.RUnlock()
+	if ifindex != 0 {
+		dev := n.devByIndex[ifindex]
+		if dev == nil {
+			return nil, unix.ENODEV
+		}
+		if dev.Flags&IFF_UP != 0 {
+			ps.running = true
+		} else {
+			ps.sockErr = unix.ENETDOWN
+		}
+	} else {
+		ps.running = true
+	}
+	n.packet.mu.Lock()
+	n.packet.socks = append(n.packet.socks, ps)
+	n.packet.publishLocked()
+	n.packet.mu.Unlock()
+	return ps, nil
+}
+
+// packetNotifier is packet_notifier for NETDEV_UP, NETDEV_DOWN and
+// NETDEV_UNREGISTER.
+func (n *Net) packetNotifier(dev *NetDevice, up, unregister bool) {
+	t := &n.packet
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	changed := false
+	for _, ps := range t.socks {
+		if ps.ifindex != dev.ifindex {
+			continue
+		}
+		switch {
+		case up && !ps.running:
+			ps.running = true
+			changed = true
+		case !up && ps.running:
+			ps.running = false
+			changed = true
+			ps.mu.Lock()
+			ps.sockErr = unix.ENETDOWN
+			ps.wakeLocked()
+			ps.mu.Unlock()
+		}
+		if unregister {
+			ps.ifindex = -1
+		}
+	}
+	if changed {
+		t.publishLocked()
+	}
+}
+
+func (t *packetTable) closeAll() {
+	t.mu.Lock()
+	socks := append([]*PacketSock(nil), t.socks...)
+	t.mu.Unlock()
+	for _, ps := range socks {
+		ps.Close()
+	}
+}
+
+// devQueueXmitNit is dev_queue_xmit_nit: every running ETH_P_ALL socket of
+// the device's namespace bound to it (or to all) gets a copy marked
+// PACKET_OUTGOING.
+func devQueueXmitNit(skb *SkBuff, dev *NetDevice) {
+	p := dev.net.packet.running.Load()
+	if p == nil {
+		return
+	}
+	for _, ps := range *p {
+		if ps.ifindex != 0 && ps.ifindex != dev.ifindex {
+			continue
+		}
+		ps.packetRcv(skb, dev)
+	}
+}
+
+// packetRcv is packet_rcv for SOCK_RAW: drop when the receive buffer is
+// full, else queue a copy.
+func (ps *PacketSock) packetRcv(skb *SkBuff, dev *NetDevice) {
+	truesize := skbTruesize(len(skb.Data))
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ps.closed {
+		return
+	}
+	if ps.rmem >= ps.rcvbuf {
+		ps.drops++
+		return
+	}
+	data := make([]byte, len(skb.Data))
+	copy(data, skb.Data)
+	ps.queue = append(ps.queue, &PacketFrame{
+		Data:     data,
+		Protocol: skb.Protocol,
+		PktType:  PACKET_OUTGOING,
+		Hatype:   dev.Type,
+		Ifindex:  dev.ifindex,
+		Time:     time.Now(),
+	})
+	ps.rmem += truesize
+	ps.packets++
+	ps.wakeLocked()
+}
+
+func (ps *PacketSock) wakeLocked() {
+	if ps.waiters > 0 {
+		close(ps.wake)
+		ps.wake = make(chan struct{})
+	}
+}
+
+// SetRcvbuf is SO_RCVBUF.
+func (ps *PacketSock) SetRcvbuf(v int) {
+	v = min(max(v, 0), sysctlRmemMax)
+	ps.mu.Lock()
+	ps.rcvbuf = max(2*v, sockMinRcvbuf)
+	ps.mu.Unlock()
+}
+
+// SetReadDeadline bounds blocking reads; the zero time means none.
+func (ps *PacketSock) SetReadDeadline(t time.Time) {
+	ps.mu.Lock()
+	ps.rdl = t
+	ps.wakeLocked()
+	ps.mu.Unlock()
+}
+
+// Recv is packet_recvmsg: the next frame, a pending socket error first
+// (ENETDOWN when the device went down), EAGAIN at the deadline.
+func (ps *PacketSock) Recv(block bool) (*PacketFrame, error) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for {
+		if ps.sockErr != 0 {
+			e := ps.sockErr
+			ps.sockErr = 0
+			return nil, e
+		}
+		if len(ps.queue) > 0 {
+			f := ps.queue[0]
+			ps.queue[0] = nil
+			ps.queue = ps.queue[1:]
+			ps.rmem -= skbTruesize(len(f.Data))
+			return f, nil
+		}
+		if ps.closed {
+			return nil, unix.EBADF
+		}
+		if !block {
+			return nil, unix.EAGAIN
+		}
+		var timeout <-chan time.Time
+		if !ps.rdl.IsZero() {
+			d := time.Until(ps.rdl)
+			if d <= 0 {
+				return nil, unix.EAGAIN
+			}
+			t := time.NewTimer(d)
+			timeout = t.C
+			defer t.Stop()
+		}
+		ch := ps.wake
+		ps.waiters++
+		ps.mu.Unlock()
+		var err error
+		select {
+		case <-ch:
+		case <-ps.closeCh:
+		case <-timeout:
+			err = unix.EAGAIN
+		}
+		ps.mu.Lock()
+		ps.waiters--
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Stats is PACKET_STATISTICS: frames queued and frames dropped.
+func (ps *PacketSock) Stats() (packets, drops uint64) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return ps.packets, ps.drops
+}
+
+// Close is packet_release.
+func (ps *PacketSock) Close() error {
+	ps.mu.Lock()
+	if ps.closed {
+		ps.mu.Unlock()
+		return unix.EBADF
+	}
+	ps.closed = true
+	close(ps.closeCh)
+	ps.queue = nil
+	ps.mu.Unlock()
+	t := &ps.net.packet
+	t.mu.Lock()
+	for i, s := range t.socks {
+		if s == ps {
+			t.socks = append(t.socks[:i:i], t.socks[i+1:]...)
+			break
+		}
+	}
+	ps.running = false
+	t.publishLocked()
+	t.mu.Unlock()
+	return nil
+}

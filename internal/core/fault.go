@@ -1,0 +1,54 @@
+package core
+
+import (
+	"errors"
+	"sync"
+)
+
+// Fault points: the allocation sites a test can make fail, in the spirit of
+// the kernel's failslab and fail_page_alloc.
+type FaultPoint int
+
+const (
+	FailNetdevAlloc FaultPoint = iota // alloc_netdev_mqs
+	FailPrivAlloc                     // the private area
+	FailPcpuStats                     // netdev_do_alloc_pcpu_stats
+	FailRegister                      // register_netdevice
+	FailSkbAlloc                      // alloc_skb for replies, acks and dumps
+	FailSkbClone                      // skb_clone for taps and broadcasts
+	numFaultPoints
+)
+
+var errInjected = errors.New("injected fault")
+
+type faultState struct {
+	mu    sync.Mutex
+	on    bool
+	nth   [numFaultPoints]int // fail the nth call from now (1-based), 0 = never
+	calls [numFaultPoints]int
+}
+
+// FailNth makes the nth call (1 = the next) at point fail.
+func (k *Kernel) FailNth(p FaultPoint, nth int) {
+	k.faults.mu.Lock()
+	defer k.faults.mu.Unlock()
+	k.faults.nth[p] = nth
+	k.faults.calls[p] = 0
+	k.faults.on = true
+}
+
+// fail reports whether the allocation at point p should fail now.
+func (k *Kernel) fail(p FaultPoint) error {
+	f := &k.faults
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.on || f.nth[p] == 0 {
+		return nil
+	}
+	f.calls[p]++
+	if f.calls[p] == f.nth[p] {
+		f.nth[p] = 0
+		return errInjected
+	}
+	return nil
+}

@@ -1,0 +1,215 @@
+package core
+
+import (
+	"encoding/binary"
+	"errors"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// ifNlmsgSizeHint is a capacity that holds a whole RTM_NEWLINK for the
+// modelled devices (1468 bytes for lo) without growing.
+const ifNlmsgSizeHint = 1536
+
+func asErrno(err error, e *unix.Errno) bool { return errors.As(err, e) }
+
+// rtnlFillIfinfo is rtnl_fill_ifinfo: one RTM_NEWLINK/RTM_DELLINK
+// describing dev, its attributes in the kernel's order and sizes. It
+// reports false, leaving m as it was, when the message would pass m's
+// limit (EMSGSIZE).
+func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, typ uint16, portid, seq, change uint32, flags uint16, extMask uint32, event uint32) bool {
+	start := m.putHeader(typ, flags, seq, portid, sizeofIfinfomsg)
+	ifm := m.b[start+NLMSG_HDRLEN:]
+	ifm[0] = AF_UNSPEC
+	binary.NativeEndian.PutUint16(ifm[2:], dev.Type)
+	binary.NativeEndian.PutUint32(ifm[4:], uint32(dev.ifindex))
+	binary.NativeEndian.PutUint32(ifm[8:], devGetFlags(dev))
+	binary.NativeEndian.PutUint32(ifm[12:], change)
+
+	m.putString(IFLA_IFNAME, dev.name)
+	m.putU32(IFLA_TXQLEN, dev.TxQueueLen)
+	oper := uint8(IF_OPER_DOWN)
+	if dev.start {
+		oper = dev.operstate
+	}
+	m.putU8(IFLA_OPERSTATE, oper)
+	m.putU8(IFLA_LINKMODE, dev.linkMode)
+	m.putU8(IFLA_NETNS_IMMUTABLE, b2u8(dev.NetnsImmutable))
+	m.putU32(IFLA_MTU, dev.MTU)
+	m.putU32(IFLA_MIN_MTU, dev.MinMTU)
+	m.putU32(IFLA_MAX_MTU, dev.MaxMTU)
+	m.putU32(IFLA_GROUP, dev.group)
+	m.putU32(IFLA_PROMISCUITY, dev.promiscuity)
+	m.putU32(IFLA_ALLMULTI, dev.allmulti)
+	m.putU32(IFLA_NUM_TX_QUEUES, dev.numTxQueues)
+	m.putU32(IFLA_GSO_MAX_SEGS, dev.gsoMaxSegs)
+	m.putU32(IFLA_GSO_MAX_SIZE, dev.gsoMaxSize)
+	m.putU32(IFLA_GRO_MAX_SIZE, dev.groMaxSize)
+	m.putU32(IFLA_GSO_IPV4_MAX_SIZE, dev.gsoIPv4MaxSize)
+	m.putU32(IFLA_GRO_IPV4_MAX_SIZE, dev.groIPv4MaxSize)
+	m.putU32(IFLA_TSO_MAX_SIZE, dev.TSOMaxSize)
+	m.putU32(IFLA_TSO_MAX_SEGS, dev.tsoMaxSegs)
+	m.putU32(IFLA_MAX_PACING_OFFLOAD_HORIZON, 0)
+	m.putU32(IFLA_NUM_RX_QUEUES, dev.numRxQueues)
+	m.putU8(IFLA_CARRIER, b2u8(!dev.noCarrier))
+	if dev.ifalias != "" {
+		m.putString(IFLA_IFALIAS, dev.ifalias)
+	}
+	m.putU32(IFLA_CARRIER_CHANGES, dev.carrierUp+dev.carrierDown)
+	m.putU32(IFLA_CARRIER_UP_COUNT, dev.carrierUp)
+	m.putU32(IFLA_CARRIER_DOWN_COUNT, dev.carrierDown)
+	m.putU16(IFLA_HEADROOM, 0)
+	m.putU16(IFLA_TAILROOM, 0)
+	m.putU8(IFLA_PROTO_DOWN, 0)
+	if event != IFLA_EVENT_NONE {
+		m.putU32(IFLA_EVENT, event)
+	}
+	if dev.AddrLen != 0 {
+		m.putAttr(IFLA_ADDRESS, dev.DevAddr[:dev.AddrLen])
+		m.putAttr(IFLA_BROADCAST, dev.Broadcast[:dev.AddrLen])
+	}
+	if extMask&RTEXT_FILTER_SKIP_STATS == 0 {
+		rtnlFillStats(m, dev)
+	}
+	xdp := m.nestStart(IFLA_XDP)
+	m.putU8(IFLA_XDP_ATTACHED, 0)
+	m.nestEnd(xdp)
+	if ops := dev.rtnlLinkOps; ops != nil {
+		li := m.nestStart(IFLA_LINKINFO)
+		m.putString(IFLA_INFO_KIND, ops.Kind)
+		m.nestEnd(li)
+	}
+	m.putString(IFLA_QDISC, dev.Qdisc())
+	rtnlFillLinkAF(m, dev, extMask)
+	m.reserve(IFLA_MAP, 32)
+	m.nestEnd(m.nestStart(IFLA_DEVLINK_PORT | NLA_F_NESTED))
+	m.nestEnd(m.nestStart(IFLA_DPLL_PIN | NLA_F_NESTED))
+	m.endMsg(start)
+	if m.overflow() {
+		m.cancel(start)
+		return false
+	}
+	return true
+}
+
+func b2u8(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// rtnlFillStats is rtnl_fill_stats: IFLA_STATS64 then the 32-bit IFLA_STATS,
+// both from dev_get_stats. No IFLA_PAD on architectures with efficient
+// unaligned access.
+func rtnlFillStats(m *nlBuf, dev *NetDevice) {
+	st := DevGetStats(dev)
+	f := statsFields(&st)
+	off := m.reserve(IFLA_STATS64, 8*len(f))
+	for i, v := range f {
+		binary.NativeEndian.PutUint64(m.b[off+8*i:], v)
+	}
+	off = m.reserve(IFLA_STATS, 4*(len(f)-1))
+	for i, v := range f[:len(f)-1] {
+		binary.NativeEndian.PutUint32(m.b[off+4*i:], uint32(v))
+	}
+}
+
+func statsFields(s *RtnlLinkStats64) [25]uint64 {
+	return [25]uint64{
+		s.RxPackets, s.TxPackets, s.RxBytes, s.TxBytes, s.RxErrors, s.TxErrors,
+		s.RxDropped, s.TxDropped, s.Multicast, s.Collisions,
+		s.RxLengthErrors, s.RxOverErrors, s.RxCrcErrors, s.RxFrameErrors,
+		s.RxFifoErrors, s.RxMissedErrors, s.TxAbortedErrors, s.TxCarrierErrors,
+		s.TxFifoErrors, s.TxHeartbeatErrors, s.TxWindowErrors,
+		s.RxCompressed, s.TxCompressed, s.RxNohandler, s.RxOtherhostDropped,
+	}
+}
+
+// IPv4 and IPv6 per-device configuration as a new device gets it on the
+// modelled kernel (inet_fill_link_af / inet6_fill_link_af). The model has no
+// IP layer; it reports the defaults the kernel reports for devices that
+// carry no traffic.
+var inetDevconfDefaults = [33]uint32{0, 0, 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10000, 1000, 0, 0, 0, 0, 1}
+
+var inet6DevconfDefaults = [60]uint32{0, 64, 0, 1, 1, 1, 1, 4294967295, 4000, 1000, 0, 172800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0, 0, 0, 0, 0, 0, 4294967295, 0, 0, 10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0, 0, 0, 0, 1024, 0, 65535, 4294967295, 1, 0, 0, 0}
+
+// Indexes into those arrays (IPV4_DEVCONF_* - 1, DEVCONF_*).
+const (
+	ipv4DevconfNoXfrm    = 14
+	ipv4DevconfNoPolicy  = 15
+	devconfMTU6          = 2
+	devconfUseTempaddr   = 10
+	inet6IfReady         = 0x80000000
+	ipstatsMibMax        = 38
+	icmp6MibMax          = 7
+	ipv6MaxPlen          = 65535
+	ipv6RetransTimeMsecs = 1000
+)
+
+// rtnlFillLinkAF is rtnl_fill_link_af: AF_INET then AF_INET6 (the latter
+// only while the device has an inet6_dev, i.e. MTU >= 1280).
+func rtnlFillLinkAF(m *nlBuf, dev *NetDevice, extMask uint32) {
+	af := m.nestStart(IFLA_AF_SPEC)
+	lo := dev.Flags&IFF_LOOPBACK != 0
+
+	if dev.inet {
+		in := m.nestStart(unix.AF_INET)
+		conf := inetDevconfDefaults
+		if lo {
+			conf[ipv4DevconfNoXfrm], conf[ipv4DevconfNoPolicy] = 1, 1
+		}
+		off := m.reserve(1, 4*len(conf))
+		for i, v := range conf {
+			binary.NativeEndian.PutUint32(m.b[off+4*i:], v)
+		}
+		m.nestEnd(in)
+	}
+
+	if dev.inet6 {
+		in6 := m.nestStart(unix.AF_INET6)
+		var ifFlags uint32
+		if dev.inet6Ready {
+			ifFlags = inet6IfReady
+		}
+		m.putU32(unix.IFLA_INET6_FLAGS, ifFlags)
+		ci := m.reserve(unix.IFLA_INET6_CACHEINFO, 16)
+		binary.NativeEndian.PutUint32(m.b[ci:], ipv6MaxPlen)
+		binary.NativeEndian.PutUint32(m.b[ci+4:], dev.inet6Tstamp)
+		binary.NativeEndian.PutUint32(m.b[ci+8:], dev.inet6Reachable)
+		binary.NativeEndian.PutUint32(m.b[ci+12:], ipv6RetransTimeMsecs)
+		c6 := inet6DevconfDefaults
+		c6[devconfMTU6] = dev.MTU
+		if lo {
+			c6[devconfUseTempaddr] = 0xffffffff
+		}
+		off := m.reserve(unix.IFLA_INET6_CONF, 4*len(c6))
+		for i, v := range c6 {
+			binary.NativeEndian.PutUint32(m.b[off+4*i:], v)
+		}
+		if extMask&RTEXT_FILTER_SKIP_STATS == 0 {
+			off = m.reserve(unix.IFLA_INET6_STATS, 8*ipstatsMibMax)
+			binary.NativeEndian.PutUint64(m.b[off:], ipstatsMibMax)
+			off = m.reserve(unix.IFLA_INET6_ICMP6STATS, 8*icmp6MibMax)
+			binary.NativeEndian.PutUint64(m.b[off:], icmp6MibMax)
+		}
+		m.reserve(unix.IFLA_INET6_TOKEN, 16)
+		m.putU8(unix.IFLA_INET6_ADDR_GEN_MODE, 0)
+		m.nestEnd(in6)
+	}
+	m.nestEnd(af)
+}
+
+// inet6Touch records the inet6_dev time stamp (jiffies as centiseconds
+// since boot, cstamp_delta) and draws the randomised reachable time the
+// kernel gives each inet6_dev (neigh_rand_reach_time of 30 s).
+func inet6Touch(dev *NetDevice, fresh bool) {
+	k := dev.net.k
+	dev.inet6Tstamp = uint32(time.Since(k.boot) / (10 * time.Millisecond))
+	if fresh {
+		k.rngMu.Lock()
+		dev.inet6Reachable = 15000 + uint32(k.rng.IntN(30000))
+		k.rngMu.Unlock()
+	}
+}
