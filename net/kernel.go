@@ -4,7 +4,12 @@ import (
 	"fmt"
 
 	"github.com/knetlab/knet/internal/core"
+	"github.com/knetlab/knet/internal/kernelref"
 )
+
+func init() {
+	kernelref.Register(func(k any) *core.Kernel { return k.(*Kernel).k })
+}
 
 // Kernel is one model kernel: its namespaces, link types and modules. It
 // is safe for use by many goroutines.
