@@ -26,3 +26,5 @@ func wrapErr(call string, err error) error {
 var errNoDevice = unix.ENODEV
 
 func isEAGAIN(err error) bool { return errors.Is(err, unix.EAGAIN) }
+
+var errDeadline = os.ErrDeadlineExceeded

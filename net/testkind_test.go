@@ -3,6 +3,8 @@ package net
 import (
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/knetlab/knet/internal/core"
 )
 
@@ -47,7 +49,7 @@ func registerTestMon(t testing.TB, k *Kernel, kind string, mod *core.Module) *co
 		},
 		Validate: func(tb []core.Attr, data []core.Attr, extack *core.ExtAck) error {
 			if tb[core.IFLA_ADDRESS].Present() {
-				return errEINVAL
+				return unix.EINVAL
 			}
 			return nil
 		},

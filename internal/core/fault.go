@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // Fault points: the allocation sites a test can make fail, in the spirit of
@@ -22,8 +23,8 @@ const (
 var errInjected = errors.New("injected fault")
 
 type faultState struct {
+	on    atomic.Bool // fast path: no fault configured
 	mu    sync.Mutex
-	on    bool
 	nth   [numFaultPoints]int // fail the nth call from now (1-based), 0 = never
 	calls [numFaultPoints]int
 }
@@ -34,15 +35,18 @@ func (k *Kernel) FailNth(p FaultPoint, nth int) {
 	defer k.faults.mu.Unlock()
 	k.faults.nth[p] = nth
 	k.faults.calls[p] = 0
-	k.faults.on = true
+	k.faults.on.Store(true)
 }
 
 // fail reports whether the allocation at point p should fail now.
 func (k *Kernel) fail(p FaultPoint) error {
 	f := &k.faults
+	if !f.on.Load() {
+		return nil
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !f.on || f.nth[p] == 0 {
+	if f.nth[p] == 0 {
 		return nil
 	}
 	f.calls[p]++

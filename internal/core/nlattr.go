@@ -194,8 +194,11 @@ func nlaParse(tb []Attr, maxtype int, b []byte, base int, policy []nlaPolicy, va
 			tb[t] = a
 		}
 		adv := nlaAlign(l)
-		off += adv
 		rem -= adv
+		if rem <= 0 {
+			break // nla_next leaves a negative remainder: the walk ends
+		}
+		off += adv
 	}
 	if rem > 0 {
 		extack.setMsg("bytes leftover after parsing attributes")
