@@ -264,3 +264,51 @@ func TestNameTemplates(t *testing.T) {
 		t.Errorf("names (-want +got):\n%s", diff)
 	}
 }
+
+func TestMoreRejections(t *testing.T) {
+	k := NewKernel()
+	registerTestMon(t, k, "nlmon", nil)
+	ns := k.InitNet()
+	c := dialRoute(t, ns, nil)
+	create := netlink.Acknowledge | netlink.Create | netlink.Excl
+	mk := func(lm *rtnetlink.LinkMessage) error {
+		_, err := execLink(c, unix.RTM_NEWLINK, create, linkMsg(t, lm))
+		return err
+	}
+	if err := mk(&rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{Name: "mon0", Info: &rtnetlink.LinkInfo{Kind: "nlmon"}}}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		err   error
+		errno unix.Errno
+		msg   string
+	}{
+		// The index finds the device first: a change request, refused by EXCL.
+		{"requested ifindex taken", mk(&rtnetlink.LinkMessage{Index: 2, Attributes: &rtnetlink.LinkAttributes{Name: "mon1", Info: &rtnetlink.LinkInfo{Kind: "nlmon"}}}), unix.EEXIST, ""},
+		{"address change without ndo_set_mac_address", func() error {
+			_, err := execLink(c, unix.RTM_SETLINK, netlink.Acknowledge, linkReq(0, 0, 0, 2, 0, 0, attr(unix.IFLA_ADDRESS, []byte{1, 2, 3, 4, 5, 6}))[16:])
+			return err
+		}(), unix.EOPNOTSUPP, ""},
+		{"two netns selectors", func() error {
+			_, err := execLink(c, unix.RTM_NEWLINK, netlink.Acknowledge, linkReq(0, 0, 0, 2, 0, 0, attr(unix.IFLA_NET_NS_PID, u32(1)), attr(unix.IFLA_NET_NS_FD, u32(3)))[16:])
+			return err
+		}(), unix.EINVAL, "multiple netns identifying attributes specified"},
+		{"netns attribute on dellink", func() error {
+			_, err := execLink(c, unix.RTM_DELLINK, netlink.Acknowledge, linkReq(0, 0, 0, 2, 0, 0, attr(unix.IFLA_NET_NS_PID, u32(1)))[16:])
+			return err
+		}(), unix.EOPNOTSUPP, "specified netns attribute not supported"},
+	}
+	for _, tt := range tests {
+		var oe *netlink.OpError
+		if !errors.Is(tt.err, tt.errno) || !errors.As(tt.err, &oe) || oe.Message != tt.msg {
+			t.Errorf("%s: %v, want %v %q", tt.name, tt.err, tt.errno, tt.msg)
+		}
+	}
+	_, err := execLink(c, unix.RTM_NEWLINK, create, linkReq(0, 0, 0, 0, 0, 0,
+		attr(unix.IFLA_IFNAME, str("q0")), attr(unix.IFLA_NUM_TX_QUEUES, u32(5000)), attr(unix.IFLA_LINKINFO, attr(unix.IFLA_INFO_KIND, str("nlmon"))))[16:])
+	var oe *netlink.OpError
+	if !errors.Is(err, unix.EINVAL) || !errors.As(err, &oe) || oe.Message != "Invalid number of transmit queues" {
+		t.Errorf("5000 tx queues: %v", err)
+	}
+}
