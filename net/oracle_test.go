@@ -237,3 +237,45 @@ func TestOracleStrictDumpDone(t *testing.T) {
 		t.Errorf("(-kernel +model):\n%s", diff)
 	}
 }
+
+// TestAckLayouts: NLMSG_ERROR as netlink_ack builds it for each socket
+// option combination (layouts and flags as recorded from Linux 7.2).
+func TestAckLayouts(t *testing.T) {
+	bad := linkReq(unix.RTM_NEWLINK, unix.NLM_F_REQUEST|unix.NLM_F_ACK, 9, 2, 0, 0, attr(unix.IFLA_MTU, u32(10)))
+	good := linkReq(unix.RTM_GETLINK, unix.NLM_F_REQUEST|unix.NLM_F_ACK, 10, 1, 0, 0)
+	tests := []struct {
+		name    string
+		opts    []int
+		req     []byte
+		wantLen int
+		flags   uint16
+		errno   int32
+	}{
+		{"error, plain", nil, bad, 16 + 4 + len(bad), 0, -int32(unix.EINVAL)},
+		{"error, EXT_ACK", []int{unix.NETLINK_EXT_ACK}, bad, 16 + 4 + len(bad) + 36, unix.NLM_F_ACK_TLVS, -int32(unix.EINVAL)},
+		{"error, CAP_ACK", []int{unix.NETLINK_CAP_ACK}, bad, 36, unix.NLM_F_CAPPED, -int32(unix.EINVAL)},
+		{"error, CAP_ACK+EXT_ACK", []int{unix.NETLINK_CAP_ACK, unix.NETLINK_EXT_ACK}, bad, 36 + 36, unix.NLM_F_CAPPED | unix.NLM_F_ACK_TLVS, -int32(unix.EINVAL)},
+		{"success", []int{unix.NETLINK_EXT_ACK}, good, 36, unix.NLM_F_CAPPED, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, s := oracleSetup(t)
+			s.SetOption(unix.NETLINK_EXT_ACK, false)
+			for _, o := range tt.opts {
+				s.SetOption(o, true)
+			}
+			got := request(t, s, tt.req)
+			ack := got[len(got)-1]
+			h := headers(t, ack)[0]
+			if h.Type != unix.NLMSG_ERROR || len(ack) != tt.wantLen || h.Flags != tt.flags {
+				t.Fatalf("ack: type %d, %d bytes, flags %#x; want NLMSG_ERROR, %d bytes, flags %#x", h.Type, len(ack), h.Flags, tt.wantLen, tt.flags)
+			}
+			if e := int32(binary.NativeEndian.Uint32(ack[16:])); e != tt.errno {
+				t.Errorf("errno %d, want %d", e, tt.errno)
+			}
+			if !cmp.Equal(ack[20:36], tt.req[:16]) {
+				t.Errorf("echoed header %x, want %x", ack[20:36], tt.req[:16])
+			}
+		})
+	}
+}
