@@ -1,0 +1,129 @@
+// Package skbuff is the typed socket buffer a driver receives in
+// ndo_start_xmit: the Go form of rust/kernel/net/skbuff.rs over the core's
+// struct sk_buff (include/linux/skbuff.h).
+//
+// # Ownership
+//
+// A *SkBuff handed to a driver's StartXmit
+// ([github.com/knetlab/knet/netdevice.Operations]) is owned by the
+// driver for the duration of the call, as the Rust SkBuff owns its skb.
+// The driver ends that ownership exactly once, in one of three ways:
+//
+//   - it calls [SkBuff.Consume] (dev_kfree_skb: a "consumed" free, not a
+//     drop) and returns netdevice.TxOk;
+//   - it returns netdevice.TxOk without consuming: the binding consumes the
+//     skb when StartXmit returns, which is what the Rust SkBuff's Drop does;
+//   - it returns netdevice.TxBusy(skb): ownership goes back to the core
+//     (NETDEV_TX_BUSY), as the Rust into_raw does.
+//
+// Once ownership has ended the buffer is gone: every method panics, the way
+// a use after free or a double free is a kernel bug. Rust rules these out
+// at compile time; Go checks them at run time, so the rule is a tested
+// property rather than a convention. A driver must therefore not keep a
+// *SkBuff beyond its StartXmit call.
+package skbuff
+
+import (
+	"sync/atomic"
+
+	"github.com/knetlab/knet/internal/binding"
+	"github.com/knetlab/knet/internal/core"
+)
+
+// Ownership states of an SkBuff.
+const (
+	owned    int32 = iota // the driver owns it
+	consumed              // freed with dev_kfree_skb
+	returned              // handed back with NETDEV_TX_BUSY
+)
+
+// SkBuff mirrors struct sk_buff (include/linux/skbuff.h) as a driver owns
+// it: one frame to transmit. See the package documentation for the
+// ownership rule. An SkBuff is safe to read from several goroutines while
+// it is owned.
+type SkBuff struct {
+	skb   *core.SkBuff
+	state atomic.Int32
+}
+
+func init() {
+	binding.SkBuff = binding.SkBuffHooks{
+		New:    func(skb *core.SkBuff) any { return &SkBuff{skb: skb} },
+		Settle: func(s any, busy bool) { s.(*SkBuff).settle(busy) },
+	}
+}
+
+// live panics unless the driver still owns the buffer.
+func (s *SkBuff) live(op string) *core.SkBuff {
+	switch s.state.Load() {
+	case consumed:
+		panic("skbuff: " + op + " on a consumed SkBuff (use after dev_kfree_skb)")
+	case returned:
+		panic("skbuff: " + op + " on an SkBuff handed back with NETDEV_TX_BUSY")
+	}
+	return s.skb
+}
+
+// Len is skb->len: the number of bytes in the buffer.
+func (s *SkBuff) Len() uint32 { return uint32(s.live("Len").Len()) }
+
+// Data returns a read-only view of the buffer's bytes (skb->data for
+// skb->len bytes). The bytes are shared with every other holder of the
+// frame, such as the netlink socket the message is queued to, which is why
+// the view cannot modify them.
+func (s *SkBuff) Data() View { return View{b: s.live("Data").Data} }
+
+// Protocol is skb->protocol in host byte order. On a netlink tap's copy it
+// is the netlink protocol of the socket that owns the message
+// (__netlink_deliver_tap_skb): 0 for NETLINK_ROUTE, 16 for NETLINK_GENERIC.
+func (s *SkBuff) Protocol() uint16 { return s.live("Protocol").Protocol }
+
+// PktType is skb->pkt_type: on a netlink tap's copy PACKET_KERNEL (7) for
+// a message to a kernel socket, PACKET_USER (6) for one to a user socket.
+func (s *SkBuff) PktType() uint8 { return s.live("PktType").PktType }
+
+// Consume frees the buffer as consumed (dev_kfree_skb / consume_skb),
+// ending the driver's ownership. Consuming twice panics (a double free).
+func (s *SkBuff) Consume() {
+	if !s.state.CompareAndSwap(owned, consumed) {
+		if s.state.Load() == consumed {
+			panic("skbuff: double free: Consume on a consumed SkBuff")
+		}
+		s.live("Consume")
+	}
+}
+
+// settle ends the driver's ownership when ndo_start_xmit returns.
+func (s *SkBuff) settle(busy bool) {
+	if busy {
+		if !s.state.CompareAndSwap(owned, returned) {
+			s.live("NETDEV_TX_BUSY")
+		}
+		return
+	}
+	// NETDEV_TX_OK: the Rust SkBuff's Drop, unless the driver consumed it.
+	s.state.CompareAndSwap(owned, consumed)
+}
+
+// View is a read-only view of packet bytes.
+type View struct{ b []byte }
+
+// Len is the number of bytes in the view.
+func (v View) Len() int { return len(v.b) }
+
+// At returns the byte at index i; it panics if i is out of range.
+func (v View) At(i int) byte { return v.b[i] }
+
+// Slice returns the view of bytes [from, to); it panics if the bounds are
+// out of range, as slicing does.
+func (v View) Slice(from, to int) View { return View{b: v.b[from:to:to]} }
+
+// CopyTo copies the view into dst and returns the number of bytes copied,
+// as copy does.
+func (v View) CopyTo(dst []byte) int { return copy(dst, v.b) }
+
+// Bytes returns a copy of the view's bytes.
+func (v View) Bytes() []byte { return append([]byte(nil), v.b...) }
+
+// AppendTo appends the view's bytes to dst and returns the result.
+func (v View) AppendTo(dst []byte) []byte { return append(dst, v.b...) }
