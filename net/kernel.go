@@ -8,7 +8,10 @@ import (
 )
 
 func init() {
-	kernelref.Register(func(k any) *core.Kernel { return k.(*Kernel).k })
+	kernelref.Register(
+		func(k any) *core.Kernel { return k.(*Kernel).k },
+		func(ns any) *core.Net { return ns.(*Namespace).n },
+	)
 }
 
 // Kernel is one model kernel: its namespaces, link types and modules. It

@@ -255,6 +255,10 @@ func AllocNetdev(k *Kernel, priv any, name string, assign uint8, setup func(*Net
 		tsoMaxSegs:     TSO_MAX_SEGS,
 		numTxQueues:    txqs,
 		numRxQueues:    rxqs,
+		// strscpy(dev->name, name) comes before setup: a setup callback
+		// may read the name (a template until registration resolves it).
+		name:           name,
+		nameAssignType: assign,
 	}
 	if setup != nil {
 		setup(dev)
@@ -267,8 +271,6 @@ func AllocNetdev(k *Kernel, priv any, name string, assign uint8, setup func(*Net
 		dev.gsoMaxSize = dev.TSOMaxSize
 		dev.gsoIPv4MaxSize = dev.TSOMaxSize
 	}
-	dev.name = name
-	dev.nameAssignType = assign
 	dev.group = INIT_NETDEV_GROUP
 	return dev, nil
 }

@@ -5,10 +5,18 @@ package kernelref
 
 import "github.com/knetlab/knet/internal/core"
 
-var get func(k any) *core.Kernel
+var (
+	get    func(k any) *core.Kernel
+	getNet func(ns any) *core.Net
+)
 
-// Register installs the accessor; package net calls it once at init.
-func Register(f func(k any) *core.Kernel) { get = f }
+// Register installs the accessors; package net calls it once at init.
+func Register(kernel func(k any) *core.Kernel, net func(ns any) *core.Net) {
+	get, getNet = kernel, net
+}
 
 // Of returns the core kernel behind a *net.Kernel.
 func Of(k any) *core.Kernel { return get(k) }
+
+// NetOf returns the struct net behind a *net.Namespace.
+func NetOf(ns any) *core.Net { return getNet(ns) }

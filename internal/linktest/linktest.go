@@ -133,6 +133,9 @@ func Taps(k *net.Kernel) int {
 	return n
 }
 
+// NamespaceTaps counts the netlink taps on one namespace's list.
+func NamespaceTaps(ns *net.Namespace) int { return len(kernelref.NetOf(ns).Taps()) }
+
 // LiveDevices counts the kernel's registered, not yet freed devices.
 func LiveDevices(k *net.Kernel) int64 { return kernelref.Of(k).LiveDevices() }
 
