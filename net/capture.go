@@ -35,13 +35,7 @@ func (ns *Namespace) Capture(ifname string) (*Capture, error) {
 func (ns *Namespace) capture(ifname string, capNetRaw bool) (*Capture, error) {
 	idx := 0
 	if ifname != "" {
-		for _, l := range ns.Links() {
-			if l.Name == ifname {
-				idx = l.Index
-				break
-			}
-		}
-		if idx == 0 {
+		if idx = ns.n.IfindexByName(ifname); idx == 0 {
 			return nil, wrapErr("bind", errNoDevice)
 		}
 	}

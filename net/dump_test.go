@@ -49,7 +49,7 @@ func makeLinks(t *testing.T, k *Kernel, ns *Namespace, n int) {
 // bigger datagram, every message NLM_F_MULTI, NLMSG_DONE alone in the last
 // datagram, no ack despite NLM_F_ACK, and EBUSY for a second dump.
 func TestDumpDatagrams(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	registerTestMon(t, k, "nlmon", nil)
 	ns := k.InitNet()
 	makeLinks(t, k, ns, 40)
@@ -106,7 +106,7 @@ func TestDumpDatagrams(t *testing.T) {
 }
 
 func TestDumpFilters(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	registerTestMon(t, k, "nlmon", nil)
 	ns := k.InitNet()
 	makeLinks(t, k, ns, 2)
@@ -160,7 +160,7 @@ func TestDumpFilters(t *testing.T) {
 // ENOBUFS once, the queued notifications are still there, and the socket
 // drops deliveries until drained.
 func TestOverrun(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	registerTestMon(t, k, "nlmon", nil)
 	ns := k.InitNet()
 	l, err := ns.Socket(unix.NETLINK_ROUTE, &DialConfig{Groups: 1})

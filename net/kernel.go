@@ -69,15 +69,14 @@ type Link struct {
 
 // Links lists the namespace's devices in ifindex order.
 func (ns *Namespace) Links() []Link {
-	devs := ns.n.Devices()
-	out := make([]Link, 0, len(devs))
-	for _, d := range devs {
+	var out []Link
+	ns.n.ForEachDev(func(d *core.NetDevice) {
 		l := Link{Index: d.Ifindex(), Name: d.Name(), Up: d.IsUp(), MTU: d.MTU, Type: d.Type}
 		if ops := d.LinkOps(); ops != nil {
 			l.Kind = ops.Kind
 		}
 		out = append(out, l)
-	}
+	})
 	return out
 }
 

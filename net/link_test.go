@@ -53,7 +53,7 @@ func decodeLinks(t *testing.T, msgs []netlink.Message) []rtnetlink.LinkMessage {
 }
 
 func TestListLoopback(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	c := dialRoute(t, k.InitNet(), nil)
 	msgs, err := execLink(c, unix.RTM_GETLINK, netlink.Dump, linkMsg(t, &rtnetlink.LinkMessage{}))
 	if err != nil {
@@ -98,7 +98,7 @@ func TestListLoopback(t *testing.T) {
 }
 
 func TestCreateChangeDeleteNotifies(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	registerTestMon(t, k, "nlmon", nil)
 	ns := k.InitNet()
 	c := dialRoute(t, ns, nil)
@@ -209,7 +209,7 @@ func TestRejectedRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			k := NewKernel()
+			k := newTestKernel(t)
 			registerTestMon(t, k, "nlmon", nil)
 			ns := k.InitNet()
 			admin := dialRoute(t, ns, nil)
@@ -245,7 +245,7 @@ func TestRejectedRequests(t *testing.T) {
 }
 
 func TestNameTemplates(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	registerTestMon(t, k, "nlmon", nil)
 	ns := k.InitNet()
 	c := dialRoute(t, ns, nil)
@@ -266,7 +266,7 @@ func TestNameTemplates(t *testing.T) {
 }
 
 func TestMoreRejections(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	registerTestMon(t, k, "nlmon", nil)
 	ns := k.InitNet()
 	c := dialRoute(t, ns, nil)

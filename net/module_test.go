@@ -29,7 +29,7 @@ func monModule(k *Kernel, t *testing.T) *Module {
 }
 
 func TestModuleAutoloadAndUnload(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	monModule(k, t)
 	ns := k.InitNet()
 	other, err := k.NewNamespace()
@@ -86,7 +86,7 @@ func TestModuleAutoloadAndUnload(t *testing.T) {
 // TestOpenFailureLeavesDeviceDown: ndo_open's error reaches the client and
 // the device stays down with nothing changed.
 func TestOpenFailureLeavesDeviceDown(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	ops := &core.RtnlLinkOps{Kind: "broken", Setup: func(dev *core.NetDevice) {
 		dev.Ops = &core.NetDeviceOps{Open: func(*core.NetDevice) error { return unix.EADDRNOTAVAIL }}
 	}}

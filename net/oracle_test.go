@@ -144,7 +144,7 @@ func str(s string) []byte { return append([]byte(s), 0) }
 // oracleSetup builds what the oracle guest had: lo up, nlmon0 at ifindex 2.
 func oracleSetup(t *testing.T) (*Kernel, *Socket) {
 	t.Helper()
-	k := NewKernel()
+	k := newTestKernel(t)
 	registerTestMon(t, k, "nlmon", nil)
 	s := rawSocket(t, k.InitNet(), unix.NETLINK_EXT_ACK)
 	request(t, s, linkReq(unix.RTM_NEWLINK, unix.NLM_F_REQUEST, 1, 1, unix.IFF_UP, unix.IFF_UP))
@@ -174,7 +174,7 @@ func TestOracleLinkReplies(t *testing.T) {
 }
 
 func TestOracleCreateNotification(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	registerTestMon(t, k, "nlmon", nil)
 	ns := k.InitNet()
 	s := rawSocket(t, ns)

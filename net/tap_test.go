@@ -60,7 +60,7 @@ func route(types ...uint16) frameView {
 // handled, the reply, one copy per multicast receiver, each dump datagram
 // and NLMSG_DONE, acks and errors; and which protocols pass the filter.
 func TestTapCallSites(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	registerTestMon(t, k, "nlmon", nil)
 	ns := k.InitNet()
 	s := rawSocket(t, ns)
@@ -135,7 +135,7 @@ func TestTapCallSites(t *testing.T) {
 // first and frames from up on; down removes the tap and returns the module
 // reference; another namespace's traffic is never seen.
 func TestTapLifecycle(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	mod := &core.Module{Name: "testmon"}
 	registerTestMon(t, k, "nlmon", mod)
 	ns := k.InitNet()
@@ -185,7 +185,7 @@ func TestTapLifecycle(t *testing.T) {
 
 // TestCaptureStats: every tapped message is one RX packet of its length.
 func TestCaptureStats(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	registerTestMon(t, k, "nlmon", nil)
 	ns := k.InitNet()
 	s := rawSocket(t, ns)
@@ -225,7 +225,7 @@ func TestCaptureStats(t *testing.T) {
 // TestBlockingReceive: a Conn waiting for a notification wakes on it, and
 // a read deadline ends a wait with os.ErrDeadlineExceeded.
 func TestBlockingReceive(t *testing.T) {
-	k := NewKernel()
+	k := newTestKernel(t)
 	registerTestMon(t, k, "nlmon", nil)
 	ns := k.InitNet()
 	l := dialRoute(t, ns, &DialConfig{Groups: 1})

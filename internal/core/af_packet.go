@@ -29,9 +29,11 @@ type PacketFrame struct {
 // PacketSock mirrors struct packet_sock for a SOCK_RAW socket of protocol
 // ETH_P_ALL, bound to one device or to all.
 type PacketSock struct {
-	net     *Net
-	ifindex int  // 0 = all devices; -1 after the bound device went away
-	running bool // PACKET_SOCK_RUNNING: the hook is registered
+	net *Net
+	// ifindex is the bound device: 0 = all devices; -1 after the device
+	// went away. Read on transmit without a lock.
+	ifindex atomic.Int64
+	running bool // PACKET_SOCK_RUNNING, guarded by the table's mu
 
 	mu      sync.Mutex
 	queue   []*PacketFrame
@@ -73,7 +75,8 @@ func (n *Net) PacketCreate(ifindex int, capNetRaw bool) (*PacketSock, error) {
 	if !capNetRaw {
 		return nil, unix.EPERM
 	}
-	ps := &PacketSock{net: n, ifindex: ifindex, rcvbuf: sysctlRmemDefault, wake: make(chan struct{}), closeCh: make(chan struct{})}
+	ps := &PacketSock{net: n, rcvbuf: sysctlRmemDefault, wake: make(chan struct{}), closeCh: make(chan struct{})}
+	ps.ifindex.Store(int64(ifindex))
 	n.k.rtnl.RLock()
 	defer n.k.rtnl.RUnlock()
 	if ifindex != 0 {
@@ -104,7 +107,7 @@ func (n *Net) packetNotifier(dev *NetDevice, up, unregister bool) {
 	defer t.mu.Unlock()
 	changed := false
 	for _, ps := range t.socks {
-		if ps.ifindex != dev.ifindex {
+		if ps.ifindex.Load() != int64(dev.ifindex) {
 			continue
 		}
 		switch {
@@ -120,7 +123,7 @@ func (n *Net) packetNotifier(dev *NetDevice, up, unregister bool) {
 			ps.mu.Unlock()
 		}
 		if unregister {
-			ps.ifindex = -1
+			ps.ifindex.Store(-1)
 		}
 	}
 	if changed {
@@ -146,7 +149,7 @@ func devQueueXmitNit(skb *SkBuff, dev *NetDevice) {
 		return
 	}
 	for _, ps := range *p {
-		if ps.ifindex != 0 && ps.ifindex != dev.ifindex {
+		if i := ps.ifindex.Load(); i != 0 && i != int64(dev.ifindex) {
 			continue
 		}
 		ps.packetRcv(skb, dev)

@@ -185,16 +185,25 @@ func (n *Net) Destroy() error {
 	return nil
 }
 
-// Devices lists the namespace's devices in ifindex order. RTNL is taken
-// for reading.
-func (n *Net) Devices() []*NetDevice {
+// ForEachDev calls fn for each of the namespace's devices in ifindex
+// order, with RTNL held for reading: fn may read the device's fields.
+func (n *Net) ForEachDev(fn func(dev *NetDevice)) {
 	n.k.rtnl.RLock()
 	defer n.k.rtnl.RUnlock()
-	out := make([]*NetDevice, 0, len(n.devOrder))
 	for _, idx := range n.devOrder {
-		out = append(out, n.devByIndex[idx])
+		fn(n.devByIndex[idx])
 	}
-	return out
+}
+
+// IfindexByName is dev_get_by_name(...)->ifindex, 0 when there is no such
+// device.
+func (n *Net) IfindexByName(name string) int {
+	n.k.rtnl.RLock()
+	defer n.k.rtnl.RUnlock()
+	if dev := n.devByName[name]; dev != nil {
+		return dev.ifindex
+	}
+	return 0
 }
 
 // LiveDevices counts devices registered and not yet freed, in all

@@ -1,0 +1,84 @@
+package core
+
+import (
+	"fmt"
+	"sort"
+)
+
+// CheckInvariants checks the whole model's consistency and returns every
+// violation found: device lists and name/index maps agree, every tap sits
+// on the list of its own namespace and belongs to an up ARPHRD_NETLINK
+// device, module reference counts equal the tap references held, dead
+// namespaces hold no devices or sockets. It takes RTNL for reading.
+func (k *Kernel) CheckInvariants() []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	k.rtnl.RLock()
+	defer k.rtnl.RUnlock()
+
+	tapRefs := make(map[*Module]int64)
+	var devices int64
+	for _, n := range k.Nets() {
+		if len(n.devByName) != len(n.devByIndex) || len(n.devByIndex) != len(n.devOrder) {
+			bad("netns#%d: %d names, %d indexes, %d listed", n.id, len(n.devByName), len(n.devByIndex), len(n.devOrder))
+		}
+		if !sort.IntsAreSorted(n.devOrder) {
+			bad("netns#%d: device list out of ifindex order: %v", n.id, n.devOrder)
+		}
+		for _, idx := range n.devOrder {
+			dev := n.devByIndex[idx]
+			if dev == nil {
+				bad("netns#%d: ifindex %d listed but not indexed", n.id, idx)
+				continue
+			}
+			devices++
+			if n.devByName[dev.name] != dev {
+				bad("netns#%d: %s (ifindex %d) not found by its name", n.id, dev.name, idx)
+			}
+			if dev.ifindex != idx || dev.net != n || dev.regState != NETREG_REGISTERED {
+				bad("netns#%d: %s: ifindex %d, state %d, in netns#%d", n.id, dev.name, dev.ifindex, dev.regState, dev.net.id)
+			}
+			if (dev.Flags&IFF_UP != 0) != dev.txUp.Load() || (dev.Flags&IFF_UP != 0) != dev.start {
+				bad("netns#%d: %s: IFF_UP %v but transmit %v, running %v", n.id, dev.name, dev.Flags&IFF_UP != 0, dev.txUp.Load(), dev.start)
+			}
+		}
+		if n.loopback == nil || n.devByIndex[1] != n.loopback {
+			bad("netns#%d: lo is not ifindex 1", n.id)
+		}
+		for _, nt := range n.Taps() {
+			switch {
+			case nt.Dev.net != n:
+				bad("netns#%d: tap of %s from netns#%d", n.id, nt.Dev.name, nt.Dev.net.id)
+			case nt.Dev.Type != ARPHRD_NETLINK:
+				bad("netns#%d: tap on %s of type %d", n.id, nt.Dev.name, nt.Dev.Type)
+			case nt.Dev.Flags&IFF_UP == 0 || n.devByIndex[nt.Dev.ifindex] != nt.Dev:
+				bad("netns#%d: tap on %s, which is down or unregistered", n.id, nt.Dev.name)
+			}
+			if nt.Module != nil {
+				tapRefs[nt.Module]++
+			}
+		}
+		if n.dead.Load() {
+			if len(n.devOrder) != 0 {
+				bad("netns#%d is dead but holds %d devices", n.id, len(n.devOrder))
+			}
+		}
+	}
+	if live := k.liveDevs.Load(); live != devices {
+		bad("%d devices alive, %d registered", live, devices)
+	}
+	k.modMu.Lock()
+	for name, m := range k.modules {
+		if got, want := m.refcnt.Load(), tapRefs[m]; got != want {
+			bad("module %s: refcount %d, but %d taps hold it", name, got, want)
+		}
+	}
+	for m, refs := range tapRefs {
+		if _, ok := k.modules[m.Name]; !ok || k.modules[m.Name] != m {
+			bad("module %s is not loaded but %d taps hold it", m.Name, refs)
+		}
+	}
+	k.modMu.Unlock()
+	return errs
+}

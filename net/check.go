@@ -1,0 +1,36 @@
+package net
+
+import (
+	"errors"
+
+	"github.com/knetlab/knet/internal/core"
+)
+
+// CheckConsistency checks the whole model kernel and returns every
+// violation it finds, joined (nil when consistent): device lists and
+// name/index maps agree, taps sit on their own namespace's list and belong
+// to up netlink devices, module reference counts equal the references held,
+// and every live device is registered. Test suites call it after each test
+// to catch leaks; see also knettest.
+func (k *Kernel) CheckConsistency() error {
+	return errors.Join(k.k.CheckInvariants()...)
+}
+
+// FaultPoint names an allocation site of the core that a test can make
+// fail, in the spirit of the kernel's failslab.
+type FaultPoint = core.FaultPoint
+
+// The allocation sites.
+const (
+	FaultNetdevAlloc = core.FailNetdevAlloc // alloc_netdev_mqs
+	FaultPrivAlloc   = core.FailPrivAlloc   // the driver's private area
+	FaultPcpuStats   = core.FailPcpuStats   // netdev_do_alloc_pcpu_stats
+	FaultRegister    = core.FailRegister    // register_netdevice
+	FaultSkbAlloc    = core.FailSkbAlloc    // alloc_skb: replies, acks, dumps, notifications
+	FaultSkbClone    = core.FailSkbClone    // skb_clone: tap copies and broadcast clones
+)
+
+// FailNth makes the nth allocation from now at point fail (1 = the next).
+// The failing path returns the kernel's errno (ENOMEM or ENOBUFS) and
+// leaves no trace.
+func (k *Kernel) FailNth(point FaultPoint, nth int) { k.k.FailNth(point, nth) }
