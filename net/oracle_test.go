@@ -1,15 +1,12 @@
 package net
 
 import (
-	"bufio"
 	"encoding/binary"
-	"encoding/hex"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/knetlab/knet/net/nettest"
 	"golang.org/x/sys/unix"
 )
 
@@ -18,68 +15,18 @@ import (
 // no two kernels share are masked: port ids, the IPv6 cacheinfo time stamp
 // and randomised reachable time, and traffic counters.
 
+// Builders and recordings shared with the other packages' tests.
+var (
+	linkReq  = nettest.LinkReq
+	attr     = nettest.Attr
+	u32      = nettest.U32
+	str      = nettest.Str
+	attrWalk = nettest.AttrWalk
+	maskLink = nettest.MaskLink
+)
+
 func oracleBytes(t *testing.T, name string) []byte {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "oracle", name+".hex"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []byte
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		b, err := hex.DecodeString(strings.ReplaceAll(line, " ", ""))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, b...)
-	}
-	return out
-}
-
-// attrWalk calls fn for each attribute in b (offsets relative to b).
-func attrWalk(b []byte, fn func(typ uint16, off, l int)) {
-	for off := 0; off+4 <= len(b); {
-		l := int(binary.NativeEndian.Uint16(b[off:]))
-		if l < 4 || off+l > len(b) {
-			return
-		}
-		fn(binary.NativeEndian.Uint16(b[off+2:])&0x3fff, off, l)
-		off += (l + 3) &^ 3
-	}
-}
-
-// maskLink zeroes, in an RTM_NEWLINK, the values that differ between any
-// two runs: nlmsg_pid, the stats counters, the IPv6 cacheinfo time stamp
-// and reachable time.
-func maskLink(b []byte) []byte {
-	b = append([]byte(nil), b...)
-	binary.NativeEndian.PutUint32(b[12:], 0)
-	attrs := b[32:]
-	attrWalk(attrs, func(typ uint16, off, l int) {
-		switch typ {
-		case unix.IFLA_STATS64, unix.IFLA_STATS:
-			clear(attrs[off+4 : off+l])
-		case unix.IFLA_AF_SPEC:
-			af := attrs[off+4 : off+l]
-			attrWalk(af, func(fam uint16, o, fl int) {
-				if fam != unix.AF_INET6 {
-					return
-				}
-				in6 := af[o+4 : o+fl]
-				attrWalk(in6, func(t uint16, o2, l2 int) {
-					if t == unix.IFLA_INET6_CACHEINFO {
-						clear(in6[o2+8 : o2+16]) // tstamp, reachable_time
-					}
-				})
-			})
-		}
-	})
-	return b
+	return nettest.ReadHex(t, filepath.Join("testdata", "oracle", name+".hex"))
 }
 
 func rawSocket(t *testing.T, ns *Namespace, opts ...int) *Socket {
@@ -113,44 +60,6 @@ func request(t *testing.T, s *Socket, b []byte) [][]byte {
 		out = append(out, buf[:n])
 	}
 	return out
-}
-
-func linkReq(typ, flags uint16, seq uint32, index int32, ifiFlags, change uint32, attrs ...[]byte) []byte {
-	b := make([]byte, 32)
-	binary.NativeEndian.PutUint16(b[4:], typ)
-	binary.NativeEndian.PutUint16(b[6:], flags)
-	binary.NativeEndian.PutUint32(b[8:], seq)
-	binary.NativeEndian.PutUint32(b[20:], uint32(index))
-	binary.NativeEndian.PutUint32(b[24:], ifiFlags)
-	binary.NativeEndian.PutUint32(b[28:], change)
-	for _, a := range attrs {
-		b = append(b, a...)
-	}
-	binary.NativeEndian.PutUint32(b, uint32(len(b)))
-	return b
-}
-
-func attr(typ uint16, data []byte) []byte {
-	b := make([]byte, (4+len(data)+3)&^3)
-	binary.NativeEndian.PutUint16(b, uint16(4+len(data)))
-	binary.NativeEndian.PutUint16(b[2:], typ)
-	copy(b[4:], data)
-	return b
-}
-
-func u32(v uint32) []byte { b := make([]byte, 4); binary.NativeEndian.PutUint32(b, v); return b }
-func str(s string) []byte { return append([]byte(s), 0) }
-
-// oracleSetup builds what the oracle guest had: lo up, nlmon0 at ifindex 2.
-func oracleSetup(t *testing.T) (*Kernel, *Socket) {
-	t.Helper()
-	k := newTestKernel(t)
-	registerTestMon(t, k, "nlmon", nil)
-	s := rawSocket(t, k.InitNet(), unix.NETLINK_EXT_ACK)
-	request(t, s, linkReq(unix.RTM_NEWLINK, unix.NLM_F_REQUEST, 1, 1, unix.IFF_UP, unix.IFF_UP))
-	request(t, s, linkReq(unix.RTM_NEWLINK, unix.NLM_F_REQUEST|unix.NLM_F_CREATE|unix.NLM_F_EXCL, 2, 0, 0, 0,
-		attr(unix.IFLA_IFNAME, str("nlmon0")), attr(unix.IFLA_LINKINFO, attr(unix.IFLA_INFO_KIND, str("nlmon")))))
-	return k, s
 }
 
 func TestOracleLinkReplies(t *testing.T) {
@@ -278,4 +187,15 @@ func TestAckLayouts(t *testing.T) {
 			}
 		})
 	}
+}
+// oracleSetup builds what the oracle guest had: lo up, nlmon0 at ifindex 2.
+func oracleSetup(t *testing.T) (*Kernel, *Socket) {
+	t.Helper()
+	k := newTestKernel(t)
+	registerTestMon(t, k, "nlmon", nil)
+	s := rawSocket(t, k.InitNet(), unix.NETLINK_EXT_ACK)
+	request(t, s, linkReq(unix.RTM_NEWLINK, unix.NLM_F_REQUEST, 1, 1, unix.IFF_UP, unix.IFF_UP))
+	request(t, s, linkReq(unix.RTM_NEWLINK, unix.NLM_F_REQUEST|unix.NLM_F_CREATE|unix.NLM_F_EXCL, 2, 0, 0, 0,
+		attr(unix.IFLA_IFNAME, str("nlmon0")), attr(unix.IFLA_LINKINFO, attr(unix.IFLA_INFO_KIND, str("nlmon")))))
+	return k, s
 }

@@ -1,17 +1,13 @@
 package nlmon_test
 
 import (
-	"bufio"
-	"encoding/binary"
-	"encoding/hex"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 
+	"github.com/knetlab/knet/net/nettest"
 	"github.com/knetlab/knet/net"
 )
 
@@ -22,109 +18,15 @@ import (
 
 const oracleDir = "../../net/testdata/oracle"
 
+var (
+	linkReq  = nettest.LinkReq
+	attr     = nettest.Attr
+	str      = nettest.Str
+	maskLink = nettest.MaskLink
+)
+
 func oracleBytes(t *testing.T, name string) []byte {
-	t.Helper()
-	f, err := os.Open(filepath.Join(oracleDir, name+".hex"))
-	if err != nil {
-		t.Skipf("no recording: %v", err)
-	}
-	defer f.Close()
-	var out []byte
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		b, err := hex.DecodeString(strings.ReplaceAll(line, " ", ""))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, b...)
-	}
-	return out
-}
-
-func attrWalk(b []byte, fn func(typ uint16, off, l int)) {
-	for off := 0; off+4 <= len(b); {
-		l := int(binary.NativeEndian.Uint16(b[off:]))
-		if l < 4 || off+l > len(b) {
-			return
-		}
-		fn(binary.NativeEndian.Uint16(b[off+2:])&0x3fff, off, l)
-		off += (l + 3) &^ 3
-	}
-}
-
-// maskLink zeroes what differs between any two runs: nlmsg_pid, traffic
-// counters, the IPv6 cacheinfo time stamp and reachable time.
-func maskLink(b []byte) []byte {
-	b = append([]byte(nil), b...)
-	binary.NativeEndian.PutUint32(b[12:], 0)
-	attrs := b[32:]
-	attrWalk(attrs, func(typ uint16, off, l int) {
-		switch typ {
-		case unix.IFLA_STATS64, unix.IFLA_STATS:
-			clear(attrs[off+4 : off+l])
-		case unix.IFLA_AF_SPEC:
-			af := attrs[off+4 : off+l]
-			attrWalk(af, func(fam uint16, o, fl int) {
-				if fam != unix.AF_INET6 {
-					return
-				}
-				in6 := af[o+4 : o+fl]
-				attrWalk(in6, func(t uint16, o2, l2 int) {
-					if t == unix.IFLA_INET6_CACHEINFO {
-						clear(in6[o2+8 : o2+16])
-					}
-				})
-			})
-		}
-	})
-	return b
-}
-
-func linkReq(typ, flags uint16, seq uint32, index int32, ifiFlags, change uint32, attrs ...[]byte) []byte {
-	b := make([]byte, 32)
-	binary.NativeEndian.PutUint16(b[4:], typ)
-	binary.NativeEndian.PutUint16(b[6:], flags)
-	binary.NativeEndian.PutUint32(b[8:], seq)
-	binary.NativeEndian.PutUint32(b[20:], uint32(index))
-	binary.NativeEndian.PutUint32(b[24:], ifiFlags)
-	binary.NativeEndian.PutUint32(b[28:], change)
-	for _, a := range attrs {
-		b = append(b, a...)
-	}
-	binary.NativeEndian.PutUint32(b, uint32(len(b)))
-	return b
-}
-
-func attr(typ uint16, data []byte) []byte {
-	b := make([]byte, (4+len(data)+3)&^3)
-	binary.NativeEndian.PutUint16(b, uint16(4+len(data)))
-	binary.NativeEndian.PutUint16(b[2:], typ)
-	copy(b[4:], data)
-	return b
-}
-
-func str(s string) []byte { return append([]byte(s), 0) }
-
-// request sends b on s and returns the datagrams queued in answer.
-func request(t *testing.T, s *net.Socket, b []byte) [][]byte {
-	t.Helper()
-	if err := s.Send(b); err != nil {
-		t.Fatalf("send: %v", err)
-	}
-	var out [][]byte
-	for s.Pending() > 0 {
-		buf := make([]byte, 64*1024)
-		n, _, err := s.Recv(buf)
-		if err != nil {
-			t.Fatalf("recv: %v", err)
-		}
-		out = append(out, buf[:n])
-	}
-	return out
+	return nettest.ReadHex(t, filepath.Join(oracleDir, name+".hex"))
 }
 
 func rawSocket(t *testing.T, ns *net.Namespace, cfg *net.DialConfig) *net.Socket {
@@ -173,4 +75,22 @@ func TestOracleCreateNotification(t *testing.T) {
 	if diff := cmp.Diff(maskLink(want), maskLink(buf[:n])); diff != "" {
 		t.Errorf("notification differs from Linux's nlmon (-kernel +Go nlmon):\n%s", diff)
 	}
+}
+
+// request sends b on s and returns the datagrams queued in answer.
+func request(t *testing.T, s *net.Socket, b []byte) [][]byte {
+	t.Helper()
+	if err := s.Send(b); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	var out [][]byte
+	for s.Pending() > 0 {
+		buf := make([]byte, 64*1024)
+		n, _, err := s.Recv(buf)
+		if err != nil {
+			t.Fatalf("recv: %v", err)
+		}
+		out = append(out, buf[:n])
+	}
+	return out
 }
