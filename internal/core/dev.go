@@ -186,6 +186,7 @@ type NetDevice struct {
 	inet           bool // an in_device is attached (AF_SPEC carries AF_INET)
 	inet6          bool // an inet6_dev is attached (AF_SPEC carries AF_INET6)
 	inet6Ready     bool // IF_READY: set by addrconf on NETDEV_UP
+	inet6MTU       uint32 // idev->cnf.mtu6: follows dev->mtu after the notification
 	inet6Tstamp    uint32
 	inet6Reachable uint32
 
@@ -477,6 +478,11 @@ func UnregisterNetdeviceMany(devs []*NetDevice, portid uint32, nlh []byte) {
 	netifCloseMany(up)
 	for _, dev := range devs {
 		dev.regState = NETREG_UNREGISTERING
+		// dev_shutdown: the qdisc goes back to noop. NETDEV_UNREGISTER:
+		// inetdev and addrconf drop their per-device state, so the
+		// RTM_DELLINK below carries an empty IFLA_AF_SPEC.
+		dev.everActivated = false
+		dev.inet, dev.inet6 = false, false
 		dev.net.packetNotifier(dev, false, true)
 		if dev.rtnlLinkOps == nil || !dev.initializing {
 			rtmsgIfinfo(RTM_DELLINK, dev, ^uint32(0), portid, nlh)
@@ -686,6 +692,9 @@ func inetdevEvent(dev *NetDevice) {
 	dev.inet = dev.MTU >= ipv4MinMTU
 	had := dev.inet6
 	dev.inet6 = dev.MTU >= ipv6MinMTU
+	if dev.inet6 {
+		dev.inet6MTU = dev.MTU
+	}
 	if dev.inet6 && !had {
 		dev.inet6Ready = dev.Flags&IFF_UP != 0
 		inet6Touch(dev, true)
@@ -700,24 +709,16 @@ const (
 	netdevChangeAddr
 )
 
-// netdevNotify is call_netdevice_notifiers as rtnetlink_event sees it.
+// netdevNotify is call_netdevice_notifiers for the events rtnetlink_event
+// turns into an RTM_NEWLINK (change 0). None of the modelled events maps
+// to an IFLA_EVENT value (rtnl_get_event names only REBOOT, FEAT_CHANGE,
+// BONDING_FAILOVER, NOTIFY_PEERS, RESEND_IGMP and CHANGEINFODATA).
 func netdevNotify(dev *NetDevice, event int) {
-	ev := uint32(0)
-	switch event {
-	case netdevChangeName:
-		ev = IFLA_EVENT_CHANGENAME
-	case netdevChangeAddr:
-		ev = IFLA_EVENT_CHANGEADDR
-	}
-	rtmsgIfinfoEvent(RTM_NEWLINK, dev, 0, ev, 0, nil)
+	rtmsgIfinfoEvent(RTM_NEWLINK, dev, 0, IFLA_EVENT_NONE, 0, nil)
 }
 
-// IFLA_EVENT values (enum IFLA_EVENT_*).
-const (
-	IFLA_EVENT_NONE       = 0
-	IFLA_EVENT_CHANGEADDR = 2
-	IFLA_EVENT_CHANGENAME = 3
-)
+// IFLA_EVENT_NONE is the absent IFLA_EVENT.
+const IFLA_EVENT_NONE = 0
 
 // netdevStateChange is netdev_state_change: RTM_NEWLINK for an up device.
 func netdevStateChange(dev *NetDevice) {

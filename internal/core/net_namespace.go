@@ -130,7 +130,7 @@ func (k *Kernel) NewNet() (*Net, error) {
 	n.netlinkKernelCreate(NETLINK_ROUTE, RTNLGRP_MAX, nlCfgNonrootRecv, rtnetlinkRcv)
 	n.netlinkKernelCreate(NETLINK_USERSOCK, 32, nlCfgNonrootRecv|nlCfgNonrootSend, nil)
 	n.netlinkKernelCreate(NETLINK_GENERIC, 32, nlCfgNonrootRecv, genlRcv)
-	n.netlinkKernelCreate(NETLINK_KOBJECT_UEVENT, 32, nlCfgNonrootRecv, nil)
+	n.netlinkKernelCreate(NETLINK_KOBJECT_UEVENT, 32, nlCfgNonrootRecv, ueventNetRcv)
 	k.rtnl.Lock()
 	err := loopbackNetInit(n)
 	k.rtnl.Unlock()

@@ -152,6 +152,14 @@ func rtnetlinkRcvMsg(skb *SkBuff, nlh []byte, extack *ExtAck) int {
 	if kind != 2 && !sk.capNetAdmin {
 		return -int(unix.EPERM)
 	}
+	if kind == 1 && nlmsgFlags(nlh)&NLM_F_BULK != 0 {
+		// No modelled DEL handler has RTNL_FLAG_BULK_DEL_SUPPORTED.
+		if typ != RTM_DELLINK {
+			return -int(unix.EOPNOTSUPP)
+		}
+		extack.setMsg("Bulk delete is not supported")
+		return -int(unix.EOPNOTSUPP)
+	}
 	if kind == 2 && nlmsgFlags(nlh)&NLM_F_DUMP != 0 {
 		if typ != RTM_GETLINK {
 			return -int(unix.EOPNOTSUPP)
@@ -406,7 +414,7 @@ func rtnlNewlinkCreate(skb *SkBuff, ifm ifinfomsg, ops *RtnlLinkOps, tgt *Net, n
 	if err := tgt.RegisterNetdevice(dev); err != nil {
 		return err
 	}
-	if err := rtnlConfigureLink(dev, &ifm, 0, nil); err != nil {
+	if err := rtnlConfigureLink(dev, &ifm, skb.portid, nlh); err != nil {
 		UnregisterNetdevice(dev)
 		return err
 	}
@@ -1096,7 +1104,10 @@ func rtmsgIfinfoEvent(typ uint16, dev *NetDevice, change uint32, event uint32, p
 	rtnlFillIfinfo(&m, dev, typ, portid, seq, change, 0, 0, event)
 	n.nlmsgMulticast(NETLINK_ROUTE, m.b, portid, RTNLGRP_LINK)
 	if report {
-		_ = n.nlmsgUnicast(n.nl[NETLINK_ROUTE].kernel, m.b, portid)
+		// nlmsg_notify unicasts the same skb, whose NETLINK_CB still names
+		// the group it was multicast to.
+		echo := &SkBuff{Data: m.b, dstGroup: RTNLGRP_LINK, truesize: skbTruesize(cap(m.b))}
+		_ = n.netlinkUnicast(n.nl[NETLINK_ROUTE].kernel, echo, portid, true)
 	}
 }
 

@@ -180,7 +180,7 @@ func rtnlFillLinkAF(m *nlBuf, dev *NetDevice, extMask uint32) {
 		binary.NativeEndian.PutUint32(m.b[ci+8:], dev.inet6Reachable)
 		binary.NativeEndian.PutUint32(m.b[ci+12:], ipv6RetransTimeMsecs)
 		c6 := inet6DevconfDefaults
-		c6[devconfMTU6] = dev.MTU
+		c6[devconfMTU6] = dev.inet6MTU
 		if lo {
 			c6[devconfUseTempaddr] = 0xffffffff
 		}

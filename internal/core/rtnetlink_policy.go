@@ -3,9 +3,10 @@ package core
 // ifla_policy and ifla_info_policy (net/core/rtnetlink.c) as the modelled
 // kernel has them.
 
-// maxTCPHeader is MAX_TCP_HEADER on x86_64 defaults, the floor that
+// maxTCPHeader is MAX_TCP_HEADER of the modelled kernel (Debian's 7.2
+// cloud config reports a minimum of 257 in the policy TLV), the floor that
 // NLA_POLICY_MIN puts under IFLA_GSO_MAX_SIZE.
-const maxTCPHeader = 320
+const maxTCPHeader = 256
 
 var iflaPolicy = func() []nlaPolicy {
 	p := make([]nlaPolicy, IFLA_MAX+1)
