@@ -37,9 +37,4 @@ var KnownDiffs = map[string]Known{
 		Accepted: true,
 		Model:    "922942e061a6",
 	},
-	"notify-netconf-groups": {
-		Reason:   "RTNLGRP_IPV4_NETCONF/IPV6_NETCONF listeners: the kernel sends RTM_NEWNETCONF (76 and 60 bytes) when nlmon0 registers and RTM_DELNETCONF (28 bytes each) when it is deleted; the model sends none. inet/inet6 netconf is not modelled (README: addresses, routes and their notifications)",
-		Accepted: true,
-		Model:    "f804005d6980",
-	},
 }

@@ -482,6 +482,12 @@ func UnregisterNetdeviceMany(devs []*NetDevice, portid uint32, nlh []byte) {
 		// inetdev and addrconf drop their per-device state, so the
 		// RTM_DELLINK below carries an empty IFLA_AF_SPEC.
 		dev.everActivated = false
+		if dev.inet {
+			netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET)
+		}
+		if dev.inet6 {
+			netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET6)
+		}
 		dev.inet, dev.inet6 = false, false
 		dev.net.packetNotifier(dev, false, true)
 		if dev.rtnlLinkOps == nil || !dev.initializing {
@@ -689,9 +695,22 @@ const ipv4MinMTU = 68
 // inetdevEvent is the MTU handling of inetdev_event and addrconf_notify:
 // an in_device exists while MTU >= 68, an inet6_dev while MTU >= 1280.
 func inetdevEvent(dev *NetDevice) {
+	hadInet := dev.inet
 	dev.inet = dev.MTU >= ipv4MinMTU
+	switch {
+	case dev.inet && !hadInet:
+		netconfNotify(dev, RTM_NEWNETCONF, unix.AF_INET)
+	case !dev.inet && hadInet:
+		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET)
+	}
 	had := dev.inet6
 	dev.inet6 = dev.MTU >= ipv6MinMTU
+	switch {
+	case dev.inet6 && !had:
+		netconfNotify(dev, RTM_NEWNETCONF, unix.AF_INET6)
+	case !dev.inet6 && had:
+		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET6)
+	}
 	if dev.inet6 {
 		dev.inet6MTU = dev.MTU
 	}
