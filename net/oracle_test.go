@@ -188,6 +188,7 @@ func TestAckLayouts(t *testing.T) {
 		})
 	}
 }
+
 // oracleSetup builds what the oracle guest had: lo up, nlmon0 at ifindex 2.
 func oracleSetup(t *testing.T) (*Kernel, *Socket) {
 	t.Helper()

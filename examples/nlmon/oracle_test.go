@@ -7,8 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 
-	"github.com/knetlab/knet/net/nettest"
 	"github.com/knetlab/knet/net"
+	"github.com/knetlab/knet/net/nettest"
 )
 
 // These tests hold the typed nlmon to bytes recorded from Linux 7.2 with

@@ -182,10 +182,10 @@ type NetDevice struct {
 	activated      bool // dev_activate ran: the noqueue qdisc is attached
 	everActivated  bool
 	rtnlLinkOps    *RtnlLinkOps
-	initializing   bool // rtnl_link_state == RTNL_LINK_INITIALIZING
-	inet           bool // an in_device is attached (AF_SPEC carries AF_INET)
-	inet6          bool // an inet6_dev is attached (AF_SPEC carries AF_INET6)
-	inet6Ready     bool // IF_READY: set by addrconf on NETDEV_UP
+	initializing   bool   // rtnl_link_state == RTNL_LINK_INITIALIZING
+	inet           bool   // an in_device is attached (AF_SPEC carries AF_INET)
+	inet6          bool   // an inet6_dev is attached (AF_SPEC carries AF_INET6)
+	inet6Ready     bool   // IF_READY: set by addrconf on NETDEV_UP
 	inet6MTU       uint32 // idev->cnf.mtu6: follows dev->mtu after the notification
 	inet6Tstamp    uint32
 	inet6Reachable uint32
