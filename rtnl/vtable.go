@@ -64,9 +64,9 @@ func (r *Registration[T, P]) netdeviceOps() *core.NetDeviceOps {
 	}
 	if rep, ok := any(drv).(netdevice.StatsReporter); ok {
 		ops.GetStats64 = func(cdev *core.NetDevice, st *core.RtnlLinkStats64) {
-			s := netdevice.LinkStats64(*st)
-			rep.GetStats64(areaOf[P](cdev).dev, &s)
-			*st = core.RtnlLinkStats64(s)
+			// The two structs have one layout: the driver fills the
+			// core's storage in place.
+			rep.GetStats64(areaOf[P](cdev).dev, (*netdevice.LinkStats64)(st))
 		}
 	}
 	return ops

@@ -72,7 +72,8 @@ type Sock struct {
 	groupSet []uint64 // guarded by the table's mu
 
 	mu            sync.Mutex // the receive queue lock
-	queue         []*SkBuff
+	queue         []*SkBuff  // queue[qhead:] is the receive queue
+	qhead         int
 	rmemAlloc     int
 	rcvbuf        int
 	sndbuf        int
@@ -418,7 +419,10 @@ func (s *Sock) SetWriteDeadline(t time.Time) {
 // Sendmsg is netlink_sendmsg: b is one datagram, sent to dstPortid and, when
 // dstGroups is non-zero, to the lowest group in that mask.
 func (s *Sock) Sendmsg(b []byte, dstPortid uint32, dstGroups uint32) error {
-	if s.isClosed() {
+	s.mu.Lock()
+	closed, sndbuf := s.closed, s.sndbuf
+	s.mu.Unlock()
+	if closed {
 		return unix.EBADF
 	}
 	var dstGroup uint32
@@ -433,17 +437,19 @@ func (s *Sock) Sendmsg(b []byte, dstPortid uint32, dstGroups uint32) error {
 			return err
 		}
 	}
-	s.mu.Lock()
-	sndbuf := s.sndbuf
-	s.mu.Unlock()
 	if len(b) > sndbuf-32 {
 		return unix.EMSGSIZE
 	}
 	if err := s.net.k.fail(FailSkbAlloc); err != nil {
 		return unix.ENOBUFS
 	}
-	data := make([]byte, len(b))
-	copy(data, b)
+	// A request to the kernel is handled before sendmsg returns, so it
+	// can be read where it lies; anything that is queued gets a copy.
+	data := b
+	if dstGroup != 0 || dstPortid != 0 {
+		data = make([]byte, len(b))
+		copy(data, b)
+	}
 	skb := &SkBuff{Data: data, portid: s.portid.Load(), dstGroup: dstGroup, truesize: skbTruesize(len(b))}
 	if dstGroup != 0 {
 		bskb := &SkBuff{Data: data, portid: skb.portid, dstGroup: dstGroup, truesize: skb.truesize}
@@ -477,7 +483,9 @@ func (n *Net) netlinkUnicastKernel(sk *Sock, skb *SkBuff, ssk *Sock) error {
 	if !ssk.IsKernel() {
 		n.netlinkDeliverTap(skb)
 	}
-	sk.input(&SkBuff{Data: skb.Data, sk: ssk, portid: skb.portid, truesize: skb.truesize})
+	// NETLINK_CB(skb).sk: the input function sees the sending socket.
+	skb.sk = ssk
+	sk.input(skb)
 	return nil
 }
 
@@ -494,6 +502,7 @@ func (s *Sock) attachAndSend(skb *SkBuff, ssk *Sock) error {
 			s.overrunLocked()
 		}
 		s.mu.Unlock()
+		skb.release()
 		return unix.EAGAIN
 	}
 	s.mu.Unlock()
@@ -533,7 +542,11 @@ func (s *Sock) netlinkSendskb(skb *SkBuff) {
 	if s.closed {
 		s.rmemAlloc -= skb.truesize
 		s.mu.Unlock()
+		skb.release()
 		return
+	}
+	if s.qhead == len(s.queue) {
+		s.queue, s.qhead = s.queue[:0], 0
 	}
 	s.queue = append(s.queue, skb)
 	s.wakeLocked()
@@ -595,7 +608,11 @@ func (s *Sock) Recvmsg(buf []byte, peek, block bool) (n int, src uint32, group u
 		return 0, 0, 0, false, err
 	}
 	c := copy(buf, skb.Data)
-	return len(skb.Data), skb.portid, skb.dstGroup, c < len(skb.Data), nil
+	n, src, group = len(skb.Data), skb.portid, skb.dstGroup
+	if !peek {
+		skb.release()
+	}
+	return n, src, group, c < n, nil
 }
 
 // RecvDatagram receives the next datagram whole, as a client that peeks
@@ -608,6 +625,7 @@ func (s *Sock) RecvDatagram(block bool) (data []byte, src uint32, group uint32, 
 	}
 	out := make([]byte, len(skb.Data))
 	copy(out, skb.Data)
+	skb.release()
 	return out, skb.portid, skb.dstGroup, nil
 }
 
@@ -622,7 +640,7 @@ func (s *Sock) recv(bufLen int, peek, block bool) (*SkBuff, error) {
 			s.mu.Unlock()
 			return nil, e
 		}
-		if len(s.queue) > 0 {
+		if s.qhead < len(s.queue) {
 			break
 		}
 		if s.closed {
@@ -638,10 +656,10 @@ func (s *Sock) recv(bufLen int, peek, block bool) (*SkBuff, error) {
 			return nil, err
 		}
 	}
-	skb := s.queue[0]
+	skb := s.queue[s.qhead]
 	if !peek {
-		s.queue[0] = nil
-		s.queue = s.queue[1:]
+		s.queue[s.qhead] = nil
+		s.qhead++
 		s.rmemAlloc -= skb.truesize
 	}
 	if bufLen < 0 {
@@ -665,7 +683,7 @@ func (s *Sock) recv(bufLen int, peek, block bool) (*SkBuff, error) {
 	}
 	if !peek {
 		s.mu.Lock()
-		if len(s.queue) == 0 {
+		if s.qhead == len(s.queue) {
 			s.congested = false
 		}
 		s.mu.Unlock()
@@ -705,7 +723,7 @@ func (s *Sock) waitLocked() error {
 func (s *Sock) Pending() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.queue)
+	return len(s.queue) - s.qhead
 }
 
 func (s *Sock) isClosed() bool {
@@ -724,10 +742,11 @@ func (s *Sock) Close() error {
 	}
 	s.closed = true
 	close(s.closeCh)
-	for _, skb := range s.queue {
+	for _, skb := range s.queue[s.qhead:] {
 		s.rmemAlloc -= skb.truesize
+		skb.release()
 	}
-	s.queue = nil
+	s.queue, s.qhead = nil, 0
 	s.mu.Unlock()
 
 	s.cbMu.Lock()
@@ -822,7 +841,7 @@ func (s *Sock) netlinkDump() unix.Errno {
 		s.cbMu.Unlock()
 		return unix.ENOBUFS
 	}
-	m := nlBuf{b: make([]byte, 0, allocSize), limit: allocSize}
+	m := nlBuf{b: getDumpBuf(), limit: allocSize}
 	if s.doneErrno > 0 {
 		s.doneErrno = cb.dump(cb, &m)
 		if s.doneErrno == -int(unix.EMSGSIZE) && m.len() > 0 {
@@ -831,7 +850,7 @@ func (s *Sock) netlinkDump() unix.Errno {
 	}
 	if s.doneErrno > 0 || allocSize-m.len() < NLMSG_HDRLEN+4 {
 		s.cbMu.Unlock()
-		s.queueDumpSkb(m.b, cb.portid)
+		s.queueDumpSkb(m.b, allocSize)
 		return 0
 	}
 	// netlink_dump_done
@@ -847,15 +866,17 @@ func (s *Sock) netlinkDump() unix.Errno {
 	}
 	s.cb = nil
 	s.cbMu.Unlock()
-	s.queueDumpSkb(m.b, cb.portid)
+	s.queueDumpSkb(m.b, allocSize)
 	return 0
 }
 
-func (s *Sock) queueDumpSkb(b []byte, portid uint32) {
-	skb := &SkBuff{Data: b, portid: 0, truesize: skbTruesize(cap(b))}
+// queueDumpSkb queues one dump datagram, charged as an skb of allocSize.
+func (s *Sock) queueDumpSkb(b []byte, allocSize int) {
+	skb := &SkBuff{Data: b, truesize: skbTruesize(allocSize), pooled: true}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
+		skb.release()
 		return
 	}
 	s.rmemAlloc += skb.truesize
@@ -876,13 +897,14 @@ func netlinkRcvSkb(skb *SkBuff, cb func(skb *SkBuff, nlh []byte, extack *ExtAck)
 		nlh := b[:l]
 		flags := binary.NativeEndian.Uint16(nlh[6:])
 		typ := binary.NativeEndian.Uint16(nlh[4:])
-		extack := newExtAck()
+		skb.extack = newExtAck()
+		extack := &skb.extack
 		err := 0
 		if flags&NLM_F_REQUEST != 0 && typ >= NLMSG_MIN_TYPE {
-			err = cb(skb, nlh, &extack)
+			err = cb(skb, nlh, extack)
 		}
 		if err != -int(unix.EINTR) && (flags&NLM_F_ACK != 0 || err != 0) {
-			netlinkAck(skb, nlh, err, &extack)
+			netlinkAck(skb, nlh, err, extack)
 		}
 		adv := nlmsgAlign(l)
 		if adv > len(b) {
@@ -925,7 +947,7 @@ func netlinkAck(in *SkBuff, nlh []byte, err int, extack *ExtAck) {
 	binary.NativeEndian.PutUint32(m.b[h+NLMSG_HDRLEN:], uint32(int32(err)))
 	copy(m.b[h+NLMSG_HDRLEN+4:], nlh[:NLMSG_HDRLEN])
 	if echo {
-		off := m.grow(nlmsgAlign(payloadLen))
+		off := m.zeroed(nlmsgAlign(payloadLen))
 		copy(m.b[off:], nlh[NLMSG_HDRLEN:NLMSG_HDRLEN+payloadLen])
 	}
 	if ext {
@@ -951,8 +973,20 @@ func netlinkAck(in *SkBuff, nlh []byte, err int, extack *ExtAck) {
 // nlmsgUnicast is nlmsg_unicast from the protocol's kernel socket.
 func (n *Net) nlmsgUnicast(ssk *Sock, b []byte, portid uint32) error {
 	t := n.nl[ssk.protocol]
-	skb := &SkBuff{Data: b, truesize: skbTruesize(cap(b))}
+	skb := &SkBuff{Data: b, truesize: skbTruesize(len(b))}
 	return n.netlinkUnicast(t.kernel, skb, portid, true)
+}
+
+// nlmsgUnicastPooled is nlmsg_unicast of a reply built in a pool buffer,
+// which returns to the pool once read.
+func (n *Net) nlmsgUnicastPooled(ssk *Sock, b []byte, portid uint32) error {
+	t := n.nl[ssk.protocol]
+	skb := &SkBuff{Data: b, truesize: skbTruesize(len(b)), pooled: true}
+	err := n.netlinkUnicast(t.kernel, skb, portid, true)
+	if err == unix.ECONNREFUSED {
+		skb.release()
+	}
+	return err
 }
 
 // nlmsgMulticast is nlmsg_notify without NLM_F_ECHO: a broadcast from the

@@ -122,7 +122,7 @@ type pcpuLstats struct {
 // writer picks a shard at random, which spreads writers as per-CPU data does.
 var lstatShards = func() int {
 	n := 1
-	for n < runtime.GOMAXPROCS(0) {
+	for n < 4*runtime.GOMAXPROCS(0) {
 		n <<= 1
 	}
 	return n
@@ -797,12 +797,18 @@ func DevLstatsRead(dev *NetDevice) (packets, bytes uint64) {
 // the driver has it, else dev->stats; then the core's drop counters.
 func DevGetStats(dev *NetDevice) RtnlLinkStats64 {
 	var st RtnlLinkStats64
+	devGetStats(dev, &st)
+	return st
+}
+
+// devGetStats is dev_get_stats into caller-provided storage.
+func devGetStats(dev *NetDevice, st *RtnlLinkStats64) {
 	if dev.Ops != nil && dev.Ops.GetStats64 != nil {
-		dev.Ops.GetStats64(dev, &st)
+		*st = RtnlLinkStats64{}
+		dev.Ops.GetStats64(dev, st)
 	} else {
-		st = dev.stats
+		*st = dev.stats
 	}
 	st.RxDropped += dev.rxDrop.Load()
 	st.TxDropped += dev.txDrop.Load()
-	return st
 }

@@ -455,22 +455,34 @@ func (m *nlBuf) overflow() bool { return m.limit != 0 && len(m.b) > m.limit }
 
 func (m *nlBuf) len() int { return len(m.b) }
 
-// grow appends n zero bytes and returns their offset.
+// grow appends n bytes and returns their offset. The bytes are not
+// cleared: callers write every byte they add, or use zeroed.
 func (m *nlBuf) grow(n int) int {
 	off := len(m.b)
 	if cap(m.b)-off < n {
-		nb := make([]byte, off, 2*cap(m.b)+n)
+		c := 2*cap(m.b) + n
+		if m.limit != 0 && off+n > m.limit {
+			// This message will be cancelled: grow by what it needs only.
+			c = off + n + ifNlmsgSizeHint
+		}
+		nb := make([]byte, off, c)
 		copy(nb, m.b)
 		m.b = nb
 	}
 	m.b = m.b[:off+n]
+	return off
+}
+
+// zeroed appends n zero bytes and returns their offset.
+func (m *nlBuf) zeroed(n int) int {
+	off := m.grow(n)
 	clear(m.b[off:])
 	return off
 }
 
 // putHeader is nlmsg_put: it starts a message and returns its offset.
 func (m *nlBuf) putHeader(typ, flags uint16, seq, portid uint32, payload int) int {
-	off := m.grow(NLMSG_HDRLEN + nlmsgAlign(payload))
+	off := m.zeroed(NLMSG_HDRLEN + nlmsgAlign(payload))
 	h := m.b[off:]
 	binary.NativeEndian.PutUint32(h[0:], uint32(NLMSG_HDRLEN+payload))
 	binary.NativeEndian.PutUint16(h[4:], typ)
@@ -492,49 +504,61 @@ func (m *nlBuf) putAttr(typ uint16, data []byte) {
 	off := m.grow(nlaAlign(NLA_HDRLEN + len(data)))
 	binary.NativeEndian.PutUint16(m.b[off:], uint16(NLA_HDRLEN+len(data)))
 	binary.NativeEndian.PutUint16(m.b[off+2:], typ)
-	copy(m.b[off+NLA_HDRLEN:], data)
+	clear(m.b[off+NLA_HDRLEN+copy(m.b[off+NLA_HDRLEN:], data):])
 }
 
 // reserve is nla_reserve: an attribute of n zero bytes whose payload offset
 // is returned for the caller to fill.
 func (m *nlBuf) reserve(typ uint16, n int) int {
+	off := m.reserveRaw(typ, n)
+	clear(m.b[off : off+nlaAlign(n)])
+	return off
+}
+
+// reserveRaw is reserve for a caller that writes all n payload bytes
+// itself, n a multiple of 4 or the padding cleared by the caller.
+func (m *nlBuf) reserveRaw(typ uint16, n int) int {
 	off := m.grow(nlaAlign(NLA_HDRLEN + n))
-	binary.NativeEndian.PutUint16(m.b[off:], uint16(NLA_HDRLEN+n))
-	binary.NativeEndian.PutUint16(m.b[off+2:], typ)
+	binary.NativeEndian.PutUint32(m.b[off:], uint32(NLA_HDRLEN+n)|uint32(typ)<<16)
 	return off + NLA_HDRLEN
 }
 
 func (m *nlBuf) putU8(typ uint16, v uint8) {
-	off := m.reserve(typ, 1)
-	m.b[off] = v
+	off := m.reserveRaw(typ, 1)
+	binary.NativeEndian.PutUint32(m.b[off:], uint32(v))
 }
 
 func (m *nlBuf) putU16(typ uint16, v uint16) {
-	off := m.reserve(typ, 2)
-	binary.NativeEndian.PutUint16(m.b[off:], v)
+	off := m.reserveRaw(typ, 2)
+	binary.NativeEndian.PutUint32(m.b[off:], uint32(v))
 }
 
 func (m *nlBuf) putU32(typ uint16, v uint32) {
-	off := m.reserve(typ, 4)
+	off := m.reserveRaw(typ, 4)
 	binary.NativeEndian.PutUint32(m.b[off:], v)
 }
 
 // putU64 is nla_put_u64_64bit on an architecture with efficient unaligned
 // access (x86_64, arm64): no IFLA_PAD attribute is ever needed.
 func (m *nlBuf) putU64(typ uint16, v uint64) {
-	off := m.reserve(typ, 8)
+	off := m.reserveRaw(typ, 8)
 	binary.NativeEndian.PutUint64(m.b[off:], v)
 }
 
 // putString is nla_put_string: the payload carries the terminating NUL.
 func (m *nlBuf) putString(typ uint16, s string) {
-	off := m.reserve(typ, len(s)+1)
-	copy(m.b[off:], s)
+	off := m.reserveRaw(typ, len(s)+1)
+	clear(m.b[off+copy(m.b[off:], s) : off+nlaAlign(len(s)+1)])
+}
+
+// putBytes appends pre-encoded attributes verbatim.
+func (m *nlBuf) putBytes(b []byte) {
+	copy(m.b[m.grow(len(b)):], b)
 }
 
 func (m *nlBuf) nestStart(typ uint16) int {
 	off := m.grow(NLA_HDRLEN)
-	binary.NativeEndian.PutUint16(m.b[off+2:], typ)
+	binary.NativeEndian.PutUint32(m.b[off:], uint32(typ)<<16)
 	return off
 }
 

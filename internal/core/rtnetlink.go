@@ -2,6 +2,7 @@ package core
 
 import (
 	"encoding/binary"
+	"sort"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -893,10 +894,10 @@ func rtnlGetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 		k.rtnl.RUnlock()
 		return unix.ENOBUFS
 	}
-	m := nlBuf{b: make([]byte, 0, ifNlmsgSizeHint)}
+	m := nlBuf{b: getReplyBuf()}
 	rtnlFillIfinfo(&m, dev, RTM_NEWLINK, skb.portid, nlmsgSeq(nlh), 0, 0, extMask, 0)
 	k.rtnl.RUnlock()
-	return n.nlmsgUnicast(skb.sk, m.b, skb.portid)
+	return n.nlmsgUnicastPooled(skb.sk, m.b, skb.portid)
 }
 
 // rtnlValidGetlinkReq is rtnl_valid_getlink_req.
@@ -1003,10 +1004,7 @@ func rtnlDumpIfinfo(cb *netlinkCallback, m *nlBuf) int {
 	defer k.rtnl.RUnlock()
 	start := m.len()
 	ret := 0
-	for _, idx := range n.devOrder {
-		if idx < ctx.ifindex {
-			continue
-		}
+	for _, idx := range n.devOrder[sort.SearchInts(n.devOrder, ctx.ifindex):] {
 		dev := n.devByIndex[idx]
 		ctx.ifindex = idx
 		if masterIdx != 0 && masterIdx != ^uint32(0) {

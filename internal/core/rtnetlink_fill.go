@@ -104,13 +104,15 @@ func b2u8(b bool) uint8 {
 // both from dev_get_stats. No IFLA_PAD on architectures with efficient
 // unaligned access.
 func rtnlFillStats(m *nlBuf, dev *NetDevice) {
-	st := DevGetStats(dev)
-	f := statsFields(&st)
-	off := m.reserve(IFLA_STATS64, 8*len(f))
+	st := statsPool.Get().(*RtnlLinkStats64)
+	devGetStats(dev, st)
+	f := statsFields(st)
+	statsPool.Put(st)
+	off := m.reserveRaw(IFLA_STATS64, 8*len(f))
 	for i, v := range f {
 		binary.NativeEndian.PutUint64(m.b[off+8*i:], v)
 	}
-	off = m.reserve(IFLA_STATS, 4*(len(f)-1))
+	off = m.reserveRaw(IFLA_STATS, 4*(len(f)-1))
 	for i, v := range f[:len(f)-1] {
 		binary.NativeEndian.PutUint32(m.b[off+4*i:], uint32(v))
 	}
@@ -148,25 +150,62 @@ const (
 	ipv6RetransTimeMsecs = 1000
 )
 
-// rtnlFillLinkAF is rtnl_fill_link_af: AF_INET then AF_INET6 (the latter
-// only while the device has an inet6_dev, i.e. MTU >= 1280).
-func rtnlFillLinkAF(m *nlBuf, dev *NetDevice, extMask uint32) {
-	af := m.nestStart(IFLA_AF_SPEC)
-	lo := dev.Flags&IFF_LOOPBACK != 0
+// Pre-encoded parts of IFLA_AF_SPEC that do not change from device to
+// device: the IPv4 devconf (two variants: lo has NOXFRM and NOPOLICY set),
+// the IPv6 devconf template (mtu6 and, for lo, use_tempaddr patched in),
+// the zero IPv6 statistics, the token and the address generation mode.
+var (
+	inetConfAttr     [2][]byte // [0] other devices, [1] lo
+	inet6ConfAttr    []byte
+	inet6StatsAttrs  []byte
+	inet6TrailerAttr []byte
+)
 
-	if dev.inet {
-		in := m.nestStart(unix.AF_INET)
+func init() {
+	for i, lo := range []bool{false, true} {
+		var m nlBuf
 		conf := inetDevconfDefaults
 		if lo {
 			conf[ipv4DevconfNoXfrm], conf[ipv4DevconfNoPolicy] = 1, 1
 		}
-		off := m.reserve(1, 4*len(conf))
-		for i, v := range conf {
-			binary.NativeEndian.PutUint32(m.b[off+4*i:], v)
+		off := m.reserve(unix.IFLA_INET_CONF, 4*len(conf))
+		for j, v := range conf {
+			binary.NativeEndian.PutUint32(m.b[off+4*j:], v)
 		}
+		inetConfAttr[i] = m.b
+	}
+	var m nlBuf
+	off := m.reserve(unix.IFLA_INET6_CONF, 4*len(inet6DevconfDefaults))
+	for j, v := range inet6DevconfDefaults {
+		binary.NativeEndian.PutUint32(m.b[off+4*j:], v)
+	}
+	inet6ConfAttr = m.b
+	m = nlBuf{}
+	off = m.reserve(unix.IFLA_INET6_STATS, 8*ipstatsMibMax)
+	binary.NativeEndian.PutUint64(m.b[off:], ipstatsMibMax)
+	off = m.reserve(unix.IFLA_INET6_ICMP6STATS, 8*icmp6MibMax)
+	binary.NativeEndian.PutUint64(m.b[off:], icmp6MibMax)
+	inet6StatsAttrs = m.b
+	m = nlBuf{}
+	m.reserve(unix.IFLA_INET6_TOKEN, 16)
+	m.putU8(unix.IFLA_INET6_ADDR_GEN_MODE, 0)
+	inet6TrailerAttr = m.b
+}
+
+// rtnlFillLinkAF is rtnl_fill_link_af: AF_INET while the device has an
+// in_device (MTU >= 68), then AF_INET6 while it has an inet6_dev (MTU >=
+// 1280).
+func rtnlFillLinkAF(m *nlBuf, dev *NetDevice, extMask uint32) {
+	af := m.nestStart(IFLA_AF_SPEC)
+	lo := 0
+	if dev.Flags&IFF_LOOPBACK != 0 {
+		lo = 1
+	}
+	if dev.inet {
+		in := m.nestStart(unix.AF_INET)
+		m.putBytes(inetConfAttr[lo])
 		m.nestEnd(in)
 	}
-
 	if dev.inet6 {
 		in6 := m.nestStart(unix.AF_INET6)
 		var ifFlags uint32
@@ -174,28 +213,21 @@ func rtnlFillLinkAF(m *nlBuf, dev *NetDevice, extMask uint32) {
 			ifFlags = inet6IfReady
 		}
 		m.putU32(unix.IFLA_INET6_FLAGS, ifFlags)
-		ci := m.reserve(unix.IFLA_INET6_CACHEINFO, 16)
+		ci := m.reserveRaw(unix.IFLA_INET6_CACHEINFO, 16)
 		binary.NativeEndian.PutUint32(m.b[ci:], ipv6MaxPlen)
 		binary.NativeEndian.PutUint32(m.b[ci+4:], dev.inet6Tstamp)
 		binary.NativeEndian.PutUint32(m.b[ci+8:], dev.inet6Reachable)
 		binary.NativeEndian.PutUint32(m.b[ci+12:], ipv6RetransTimeMsecs)
-		c6 := inet6DevconfDefaults
-		c6[devconfMTU6] = dev.inet6MTU
-		if lo {
-			c6[devconfUseTempaddr] = 0xffffffff
-		}
-		off := m.reserve(unix.IFLA_INET6_CONF, 4*len(c6))
-		for i, v := range c6 {
-			binary.NativeEndian.PutUint32(m.b[off+4*i:], v)
+		c6 := m.len() + NLA_HDRLEN
+		m.putBytes(inet6ConfAttr)
+		binary.NativeEndian.PutUint32(m.b[c6+4*devconfMTU6:], dev.inet6MTU)
+		if lo == 1 {
+			binary.NativeEndian.PutUint32(m.b[c6+4*devconfUseTempaddr:], 0xffffffff)
 		}
 		if extMask&RTEXT_FILTER_SKIP_STATS == 0 {
-			off = m.reserve(unix.IFLA_INET6_STATS, 8*ipstatsMibMax)
-			binary.NativeEndian.PutUint64(m.b[off:], ipstatsMibMax)
-			off = m.reserve(unix.IFLA_INET6_ICMP6STATS, 8*icmp6MibMax)
-			binary.NativeEndian.PutUint64(m.b[off:], icmp6MibMax)
+			m.putBytes(inet6StatsAttrs)
 		}
-		m.reserve(unix.IFLA_INET6_TOKEN, 16)
-		m.putU8(unix.IFLA_INET6_ADDR_GEN_MODE, 0)
+		m.putBytes(inet6TrailerAttr)
 		m.nestEnd(in6)
 	}
 	m.nestEnd(af)

@@ -22,6 +22,21 @@ type SkBuff struct {
 	dstGroup uint32 // NETLINK_CB(skb).dst_group
 	truesize int
 	freed    atomic.Bool
+	// pooled marks Data as a pool buffer with this skb as its only owner:
+	// it goes back to the pool once the receiver has copied it out.
+	pooled bool
+	// extack is the extended ack of the request being handled, kept here
+	// so that netlink_rcv_skb need not allocate one per message.
+	extack ExtAck
+}
+
+// release returns a pooled buffer after its last reader is done.
+func (skb *SkBuff) release() {
+	if skb.pooled {
+		skb.pooled = false
+		putBuf(skb.Data)
+		skb.Data = nil
+	}
 }
 
 // Len is skb->len.
