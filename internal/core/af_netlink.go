@@ -48,8 +48,9 @@ const (
 // nlTable is one protocol's entry of nl_table, per namespace: the sockets
 // bound to port ids, the multicast listeners and the kernel socket.
 type nlTable struct {
-	mu      sync.RWMutex
-	ports   map[uint32]*Sock // guarded by mu
+	mu sync.RWMutex
+	// ports maps port ids to sockets; reads take no lock, writes hold mu.
+	ports   sync.Map // uint32 -> *Sock
 	mcList  []*Sock          // sockets with any group, guarded by mu
 	kernel  *Sock
 	groups  uint32 // number of multicast groups
@@ -88,6 +89,8 @@ type Sock struct {
 	writeDeadline time.Time
 	maxRecvmsgLen int
 
+	rtnlShard uint32 // the RTNL read shard this socket's requests take
+
 	cbMu      sync.Mutex // nlk->cb_mutex
 	cb        *netlinkCallback
 	doneErrno int
@@ -125,7 +128,7 @@ func (s *Sock) setFlag(f uint32, on bool) {
 // netlinkKernelCreate is netlink_kernel_create: the kernel's end of a
 // protocol in a namespace.
 func (n *Net) netlinkKernelCreate(protocol int, groups uint32, cfgFlags int, input func(*SkBuff)) {
-	t := &nlTable{ports: make(map[uint32]*Sock), groups: groups, cfgFlag: cfgFlags}
+	t := &nlTable{groups: groups, cfgFlag: cfgFlags}
 	if groups < 32 {
 		t.groups = 32
 	}
@@ -133,7 +136,7 @@ func (n *Net) netlinkKernelCreate(protocol int, groups uint32, cfgFlags int, inp
 	ks.flags.Store(nlfKernelSocket)
 	ks.bound.Store(true)
 	t.kernel = ks
-	t.ports[0] = ks
+	t.ports.Store(uint32(0), ks)
 	n.nl[protocol] = t
 }
 
@@ -158,6 +161,7 @@ func (n *Net) NetlinkCreate(protocol int, capNetAdmin bool) (*Sock, error) {
 		sndbuf:      sysctlWmemDefault,
 		wake:        make(chan struct{}),
 		closeCh:     make(chan struct{}),
+		rtnlShard:   n.k.rtnl.nextShard(),
 	}
 	n.liveSocks.Add(1)
 	return s, nil
@@ -212,10 +216,10 @@ func (s *Sock) netlinkInsert(portid uint32) error {
 		}
 		return unix.EBUSY
 	}
-	if _, ok := t.ports[portid]; ok {
+	if _, ok := t.ports.Load(portid); ok {
 		return unix.EADDRINUSE
 	}
-	t.ports[portid] = s
+	t.ports.Store(portid, s)
 	s.portid.Store(portid)
 	s.bound.Store(true)
 	return nil
@@ -445,28 +449,35 @@ func (s *Sock) Sendmsg(b []byte, dstPortid uint32, dstGroups uint32) error {
 	}
 	// A request to the kernel is handled before sendmsg returns, so it
 	// can be read where it lies; anything that is queued gets a copy.
-	data := b
+	var skb *SkBuff
 	if dstGroup != 0 || dstPortid != 0 {
-		data = make([]byte, len(b))
+		data := make([]byte, len(b))
 		copy(data, b)
+		skb = &SkBuff{Data: data}
+	} else {
+		skb = getSkb(&requestSkbs, false)
+		skb.Data = b
 	}
-	skb := &SkBuff{Data: data, portid: s.portid.Load(), dstGroup: dstGroup, truesize: skbTruesize(len(b))}
+	skb.portid, skb.dstGroup, skb.truesize = s.portid.Load(), dstGroup, skbTruesize(len(b))
 	if dstGroup != 0 {
-		bskb := &SkBuff{Data: data, portid: skb.portid, dstGroup: dstGroup, truesize: skb.truesize}
+		bskb := &SkBuff{Data: skb.Data, portid: skb.portid, dstGroup: dstGroup, truesize: skb.truesize}
 		s.net.netlinkBroadcast(s, bskb, dstPortid, dstGroup)
 	}
-	return s.net.netlinkUnicast(s, skb, dstPortid, false)
+	err := s.net.netlinkUnicast(s, skb, dstPortid, false)
+	if dstPortid == 0 {
+		skb.release() // the kernel has handled it
+	}
+	return err
 }
 
 // netlinkUnicast is netlink_unicast from ssk to the socket bound to portid.
 func (n *Net) netlinkUnicast(ssk *Sock, skb *SkBuff, portid uint32, fromKernel bool) error {
 	t := n.nl[ssk.protocol]
-	t.mu.RLock()
-	sk := t.ports[portid]
-	t.mu.RUnlock()
-	if sk == nil {
+	v, ok := t.ports.Load(portid)
+	if !ok {
 		return unix.ECONNREFUSED
 	}
+	sk := v.(*Sock)
 	if sk.IsKernel() {
 		return n.netlinkUnicastKernel(sk, skb, ssk)
 	}
@@ -625,8 +636,9 @@ func (s *Sock) RecvDatagram(block bool) (data []byte, src uint32, group uint32, 
 	}
 	out := make([]byte, len(skb.Data))
 	copy(out, skb.Data)
+	src, group = skb.portid, skb.dstGroup
 	skb.release()
-	return out, skb.portid, skb.dstGroup, nil
+	return out, src, group, nil
 }
 
 // recv dequeues (or, with peek, looks at) the next datagram; bufLen is the
@@ -760,8 +772,8 @@ func (s *Sock) Close() error {
 
 	t := s.table()
 	t.mu.Lock()
-	if s.bound.Load() && t.ports[s.portid.Load()] == s {
-		delete(t.ports, s.portid.Load())
+	if s.bound.Load() {
+		t.ports.CompareAndDelete(s.portid.Load(), s)
 	}
 	for i := range s.groupSet {
 		s.groupSet[i] = 0
@@ -781,6 +793,7 @@ type netlinkCallback struct {
 	portid      uint32
 	seq         uint32
 	strictCheck bool
+	rtnlShard   uint32
 	extack      ExtAck
 	args        [4]int
 	answerFlags uint16
@@ -805,6 +818,7 @@ func (s *Sock) netlinkDumpStart(nlh []byte, portid uint32, dump func(*netlinkCal
 		portid:      portid,
 		seq:         binary.NativeEndian.Uint32(nlh[8:]),
 		strictCheck: s.hasFlag(nlfStrictChk),
+		rtnlShard:   s.rtnlShard,
 		extack:      newExtAck(),
 		data:        data,
 	}
@@ -841,7 +855,8 @@ func (s *Sock) netlinkDump() unix.Errno {
 		s.cbMu.Unlock()
 		return unix.ENOBUFS
 	}
-	m := nlBuf{b: getDumpBuf(), limit: allocSize}
+	dskb := getSkb(&dumpSkbs, true)
+	m := nlBuf{b: dskb.Data, limit: allocSize}
 	if s.doneErrno > 0 {
 		s.doneErrno = cb.dump(cb, &m)
 		if s.doneErrno == -int(unix.EMSGSIZE) && m.len() > 0 {
@@ -850,7 +865,8 @@ func (s *Sock) netlinkDump() unix.Errno {
 	}
 	if s.doneErrno > 0 || allocSize-m.len() < NLMSG_HDRLEN+4 {
 		s.cbMu.Unlock()
-		s.queueDumpSkb(m.b, allocSize)
+		dskb.Data = m.b
+		s.queueDumpSkb(dskb, allocSize)
 		return 0
 	}
 	// netlink_dump_done
@@ -866,13 +882,14 @@ func (s *Sock) netlinkDump() unix.Errno {
 	}
 	s.cb = nil
 	s.cbMu.Unlock()
-	s.queueDumpSkb(m.b, allocSize)
+	dskb.Data = m.b
+	s.queueDumpSkb(dskb, allocSize)
 	return 0
 }
 
 // queueDumpSkb queues one dump datagram, charged as an skb of allocSize.
-func (s *Sock) queueDumpSkb(b []byte, allocSize int) {
-	skb := &SkBuff{Data: b, truesize: skbTruesize(allocSize), pooled: true}
+func (s *Sock) queueDumpSkb(skb *SkBuff, allocSize int) {
+	skb.truesize = skbTruesize(allocSize)
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -977,11 +994,11 @@ func (n *Net) nlmsgUnicast(ssk *Sock, b []byte, portid uint32) error {
 	return n.netlinkUnicast(t.kernel, skb, portid, true)
 }
 
-// nlmsgUnicastPooled is nlmsg_unicast of a reply built in a pool buffer,
-// which returns to the pool once read.
-func (n *Net) nlmsgUnicastPooled(ssk *Sock, b []byte, portid uint32) error {
+// nlmsgUnicastSkb is nlmsg_unicast of a reply built in a pooled skb, which
+// returns to its pool once read.
+func (n *Net) nlmsgUnicastSkb(ssk *Sock, skb *SkBuff, portid uint32) error {
 	t := n.nl[ssk.protocol]
-	skb := &SkBuff{Data: b, truesize: skbTruesize(len(b)), pooled: true}
+	skb.truesize = skbTruesize(len(skb.Data))
 	err := n.netlinkUnicast(t.kernel, skb, portid, true)
 	if err == unix.ECONNREFUSED {
 		skb.release()

@@ -127,18 +127,22 @@ func netlinkDeliverTapSkb(skb *SkBuff, dev *NetDevice) int {
 	if dev.net != sk.net {
 		return 0
 	}
-	dev.hold()
-	defer dev.put()
+	// dev_hold/dev_put are implied: the device cannot be freed while its
+	// tap is listed, and NetlinkRemoveTap waits for this delivery.
 	if dev.net.k.fail(FailSkbClone) != nil {
 		return -int(unix.ENOMEM)
 	}
-	nskb := &SkBuff{Data: skb.Data, Dev: dev, Protocol: uint16(sk.protocol), truesize: skb.truesize}
+	// skb_clone: the copy shares the data and is freed when the transmit
+	// path is done with it.
+	nskb := getSkb(&requestSkbs, false)
+	nskb.Data, nskb.Dev, nskb.Protocol, nskb.truesize = skb.Data, dev, uint16(sk.protocol), skb.truesize
 	if sk.IsKernel() {
 		nskb.PktType = PACKET_KERNEL
 	} else {
 		nskb.PktType = PACKET_USER
 	}
 	ret := DevQueueXmit(nskb)
+	nskb.release()
 	if ret > 0 {
 		ret = netXmitErrno(ret)
 	}

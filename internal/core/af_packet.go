@@ -77,8 +77,8 @@ func (n *Net) PacketCreate(ifindex int, capNetRaw bool) (*PacketSock, error) {
 	}
 	ps := &PacketSock{net: n, rcvbuf: sysctlRmemDefault, wake: make(chan struct{}), closeCh: make(chan struct{})}
 	ps.ifindex.Store(int64(ifindex))
-	n.k.rtnl.RLock()
-	defer n.k.rtnl.RUnlock()
+	n.k.rtnl.RLock(0)
+	defer n.k.rtnl.RUnlock(0)
 	if ifindex != 0 {
 		dev := n.devByIndex[ifindex]
 		if dev == nil {

@@ -14,8 +14,8 @@ func (k *Kernel) CheckInvariants() []error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
-	k.rtnl.RLock()
-	defer k.rtnl.RUnlock()
+	k.rtnl.Lock()
+	defer k.rtnl.Unlock()
 
 	tapRefs := make(map[*Module]int64)
 	var devices int64

@@ -17,7 +17,7 @@ type Kernel struct {
 	// rtnl is the RTNL lock. Changes to devices take it for writing;
 	// RTM_GETLINK and link dumps, which the kernel runs under RCU, take it
 	// for reading.
-	rtnl sync.RWMutex
+	rtnl rtnlLock
 
 	linkOpsMu sync.Mutex // link_ops_mutex
 	linkOps   []*RtnlLinkOps
@@ -46,6 +46,7 @@ type Kernel struct {
 // netlink protocols the model serves.
 func NewKernel() *Kernel {
 	k := &Kernel{
+		rtnl:    newRtnlLock(),
 		modules: make(map[string]*Module),
 		known:   make(map[string]*Module),
 		pid:     uint32(os.Getpid()),
@@ -188,8 +189,8 @@ func (n *Net) Destroy() error {
 // ForEachDev calls fn for each of the namespace's devices in ifindex
 // order, with RTNL held for reading: fn may read the device's fields.
 func (n *Net) ForEachDev(fn func(dev *NetDevice)) {
-	n.k.rtnl.RLock()
-	defer n.k.rtnl.RUnlock()
+	n.k.rtnl.RLock(0)
+	defer n.k.rtnl.RUnlock(0)
 	for _, idx := range n.devOrder {
 		fn(n.devByIndex[idx])
 	}
@@ -198,8 +199,8 @@ func (n *Net) ForEachDev(fn func(dev *NetDevice)) {
 // IfindexByName is dev_get_by_name(...)->ifindex, 0 when there is no such
 // device.
 func (n *Net) IfindexByName(name string) int {
-	n.k.rtnl.RLock()
-	defer n.k.rtnl.RUnlock()
+	n.k.rtnl.RLock(0)
+	defer n.k.rtnl.RUnlock(0)
 	if dev := n.devByName[name]; dev != nil {
 		return dev.ifindex
 	}

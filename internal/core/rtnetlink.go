@@ -875,7 +875,8 @@ func rtnlGetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	n := skb.sk.net
 	k := n.k
 	ifm := parseIfinfomsg(nlmsgPayload(nlh))
-	k.rtnl.RLock()
+	shard := skb.sk.rtnlShard
+	k.rtnl.RLock(shard)
 	var dev *NetDevice
 	switch {
 	case ifm.index > 0:
@@ -883,21 +884,23 @@ func rtnlGetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	case tb[IFLA_IFNAME].ok || tb[IFLA_ALT_IFNAME].ok:
 		dev = rtnlDevGet(n, tb[:])
 	default:
-		k.rtnl.RUnlock()
+		k.rtnl.RUnlock(shard)
 		return unix.EINVAL
 	}
 	if dev == nil {
-		k.rtnl.RUnlock()
+		k.rtnl.RUnlock(shard)
 		return unix.ENODEV
 	}
 	if k.fail(FailSkbAlloc) != nil {
-		k.rtnl.RUnlock()
+		k.rtnl.RUnlock(shard)
 		return unix.ENOBUFS
 	}
-	m := nlBuf{b: getReplyBuf()}
+	reply := getSkb(&replySkbs, true)
+	m := nlBuf{b: reply.Data}
 	rtnlFillIfinfo(&m, dev, RTM_NEWLINK, skb.portid, nlmsgSeq(nlh), 0, 0, extMask, 0)
-	k.rtnl.RUnlock()
-	return n.nlmsgUnicastPooled(skb.sk, m.b, skb.portid)
+	k.rtnl.RUnlock(shard)
+	reply.Data = m.b
+	return n.nlmsgUnicastSkb(skb.sk, reply, skb.portid)
 }
 
 // rtnlValidGetlinkReq is rtnl_valid_getlink_req.
@@ -1000,8 +1003,8 @@ func rtnlDumpIfinfo(cb *netlinkCallback, m *nlBuf) int {
 		}
 	}
 	k := n.k
-	k.rtnl.RLock()
-	defer k.rtnl.RUnlock()
+	k.rtnl.RLock(cb.rtnlShard)
+	defer k.rtnl.RUnlock(cb.rtnlShard)
 	start := m.len()
 	ret := 0
 	for _, idx := range n.devOrder[sort.SearchInts(n.devOrder, ctx.ifindex):] {

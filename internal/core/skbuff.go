@@ -1,6 +1,9 @@
 package core
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // SkBuff mirrors the parts of struct sk_buff (include/linux/skbuff.h) the
 // model's paths use: the linear data of one datagram or frame, and the
@@ -22,21 +25,37 @@ type SkBuff struct {
 	dstGroup uint32 // NETLINK_CB(skb).dst_group
 	truesize int
 	freed    atomic.Bool
-	// pooled marks Data as a pool buffer with this skb as its only owner:
-	// it goes back to the pool once the receiver has copied it out.
-	pooled bool
+	// pool, when set, is where this skb goes back once its last reader is
+	// done; keepData says whether its Data buffer goes with it (a reply or
+	// dump buffer) or belongs to someone else (a request read in place).
+	pool     *sync.Pool
+	keepData bool
 	// extack is the extended ack of the request being handled, kept here
 	// so that netlink_rcv_skb need not allocate one per message.
 	extack ExtAck
 }
 
-// release returns a pooled buffer after its last reader is done.
+// release returns a pooled skb after its last reader is done.
 func (skb *SkBuff) release() {
-	if skb.pooled {
-		skb.pooled = false
-		putBuf(skb.Data)
-		skb.Data = nil
+	p := skb.pool
+	if p == nil {
+		return
 	}
+	data := skb.Data[:0]
+	if !skb.keepData || cap(data) > 2*dumpBufSize {
+		data = nil
+	}
+	*skb = SkBuff{Data: data}
+	p.Put(skb)
+}
+
+// getSkb takes an skb from p, its Data empty (and, for the buffer pools,
+// with room for a reply or a dump datagram).
+func getSkb(p *sync.Pool, keepData bool) *SkBuff {
+	skb := p.Get().(*SkBuff)
+	skb.pool, skb.keepData = p, keepData
+	skb.Data = skb.Data[:0]
+	return skb
 }
 
 // Len is skb->len.
