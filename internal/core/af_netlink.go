@@ -51,7 +51,7 @@ type nlTable struct {
 	mu sync.RWMutex
 	// ports maps port ids to sockets; reads take no lock, writes hold mu.
 	ports   sync.Map // uint32 -> *Sock
-	mcList  []*Sock          // sockets with any group, guarded by mu
+	mcList  []*Sock  // sockets with any group, guarded by mu
 	kernel  *Sock
 	groups  uint32 // number of multicast groups
 	cfgFlag int
