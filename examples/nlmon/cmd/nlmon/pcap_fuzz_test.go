@@ -33,16 +33,18 @@ func FuzzPcapFrame(f *testing.F) {
 		le, be := binary.LittleEndian, binary.BigEndian
 		rec := b[24:]
 		incl, orig := int(le.Uint32(rec[8:])), int(le.Uint32(rec[12:]))
-		if incl != 16+len(data) || orig != incl || len(rec) != 16+incl {
+		want := min(16+len(data), pcapSnaplen)
+		if incl != want || orig != 16+len(data) || len(rec) != 16+incl {
 			t.Fatalf("record lengths incl %d orig %d in %d bytes for %d bytes of data", incl, orig, len(rec), len(data))
 		}
 		sll := rec[16:32]
 		if be.Uint16(sll[0:]) != uint16(pkttype) || be.Uint16(sll[2:]) != 824 || be.Uint16(sll[14:]) != protocol {
 			t.Fatalf("link-layer header %x", sll)
 		}
-		if !bytes.Equal(rec[32:], data) {
+		if !bytes.Equal(rec[32:], data[:incl-16]) {
 			t.Fatal("payload differs from the frame")
 		}
+		data = data[:incl-16]
 		m1, e1 := decode.Frame(protocol, data)
 		m2, e2 := decode.Frame(be.Uint16(sll[14:]), rec[32:])
 		if (e1 == nil) != (e2 == nil) || len(m1) != len(m2) {
