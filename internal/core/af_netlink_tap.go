@@ -134,7 +134,7 @@ func netlinkDeliverTapSkb(skb *SkBuff, dev *NetDevice) int {
 	}
 	// skb_clone: the copy shares the data and is freed when the transmit
 	// path is done with it.
-	nskb := getSkb(&requestSkbs, false)
+	nskb := skb.tapClone()
 	nskb.Data, nskb.Dev, nskb.Protocol, nskb.truesize = skb.Data, dev, uint16(sk.protocol), skb.truesize
 	if sk.IsKernel() {
 		nskb.PktType = PACKET_KERNEL
@@ -142,7 +142,6 @@ func netlinkDeliverTapSkb(skb *SkBuff, dev *NetDevice) int {
 		nskb.PktType = PACKET_USER
 	}
 	ret := DevQueueXmit(nskb)
-	nskb.release()
 	if ret > 0 {
 		ret = netXmitErrno(ret)
 	}

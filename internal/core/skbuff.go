@@ -30,6 +30,9 @@ type SkBuff struct {
 	// dump buffer) or belongs to someone else (a request read in place).
 	pool     *sync.Pool
 	keepData bool
+	// clone is reused for this skb's copies to the taps, one after the
+	// other (skb_clone, freed when the tap's transmit returns).
+	clone *SkBuff
 	// extack is the extended ack of the request being handled, kept here
 	// so that netlink_rcv_skb need not allocate one per message.
 	extack ExtAck
@@ -45,8 +48,20 @@ func (skb *SkBuff) release() {
 	if !skb.keepData || cap(data) > 2*dumpBufSize {
 		data = nil
 	}
-	*skb = SkBuff{Data: data}
+	*skb = SkBuff{Data: data, clone: skb.clone}
 	p.Put(skb)
+}
+
+// tapClone returns the skb's clone for one tap delivery, fresh.
+func (skb *SkBuff) tapClone() *SkBuff {
+	c := skb.clone
+	if c == nil {
+		c = new(SkBuff)
+		skb.clone = c
+	} else {
+		*c = SkBuff{}
+	}
+	return c
 }
 
 // getSkb takes an skb from p, its Data empty (and, for the buffer pools,
