@@ -34,3 +34,12 @@ const (
 // The failing path returns the kernel's errno (ENOMEM or ENOBUFS) and
 // leaves no trace.
 func (k *Kernel) FailNth(point FaultPoint, nth int) { k.k.FailNth(point, nth) }
+
+// FailRandom makes every allocation at point fail with probability prob,
+// reproducibly for a given seed; 0 turns it off.
+func (k *Kernel) FailRandom(point FaultPoint, prob float64, seed uint64) {
+	k.k.FailRandom(point, prob, seed)
+}
+
+// FaultsFired reports how many injected failures happened at point.
+func (k *Kernel) FaultsFired(point FaultPoint) int { return k.k.FaultsFired(point) }

@@ -9,6 +9,8 @@ import (
 	"github.com/jsimonetti/rtnetlink/v2"
 	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/knetlab/knet/internal/core"
 )
 
 // TestFaultsOnCreate makes each allocation of link creation fail once:
@@ -104,3 +106,87 @@ func TestFaultsOnReplies(t *testing.T) {
 }
 
 func nativeU32(b []byte) uint32 { return binary.NativeEndian.Uint32(b) }
+
+// TestRandomFaults runs a mixed workload with every allocation site
+// failing at random (reproducibly): each failure surfaces as ENOMEM or
+// ENOBUFS, or as a lost notification or tap copy, and the model stays
+// consistent throughout.
+func TestRandomFaults(t *testing.T) {
+	for seed := uint64(1); seed <= 5; seed++ {
+		k := newTestKernel(t)
+		mod := &core.Module{Name: "testmon"}
+		if err := k.k.AddModule(mod); err != nil {
+			t.Fatal(err)
+		}
+		if err := k.k.LoadModule("testmon"); err != nil {
+			t.Fatal(err)
+		}
+		registerTestMon(t, k, "nlmon", mod)
+		ns := k.InitNet()
+		s := rawSocket(t, ns)
+		l, err := ns.Socket(unix.NETLINK_ROUTE, &DialConfig{Groups: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p := FaultPoint(0); p <= FaultSkbClone; p++ {
+			k.FailRandom(p, 0.1, seed)
+		}
+		buf := make([]byte, 1<<16)
+		for i := 0; i < 300; i++ {
+			name := str(string(rune('a'+i%5)) + "mon")
+			var req []byte
+			switch i % 4 {
+			case 0:
+				req = linkReq(unix.RTM_NEWLINK, unix.NLM_F_REQUEST|unix.NLM_F_ACK|unix.NLM_F_CREATE, uint32(i), 0, unix.IFF_UP, unix.IFF_UP,
+					attr(unix.IFLA_IFNAME, name), attr(unix.IFLA_LINKINFO, attr(unix.IFLA_INFO_KIND, str("nlmon"))))
+			case 1:
+				req = linkReq(unix.RTM_GETLINK, unix.NLM_F_REQUEST|unix.NLM_F_DUMP, uint32(i), 0, 0, 0)
+			case 2:
+				req = linkReq(unix.RTM_NEWLINK, unix.NLM_F_REQUEST|unix.NLM_F_ACK, uint32(i), 0, 0, unix.IFF_UP, attr(unix.IFLA_IFNAME, name))
+			case 3:
+				req = linkReq(unix.RTM_DELLINK, unix.NLM_F_REQUEST|unix.NLM_F_ACK, uint32(i), 0, 0, 0, attr(unix.IFLA_IFNAME, name))
+			}
+			if err := s.Send(req); err != nil && !errors.Is(err, unix.ENOBUFS) {
+				t.Fatalf("seed %d, request %d: send: %v", seed, i, err)
+			}
+			for s.Pending() > 0 {
+				n, _, err := s.Recv(buf)
+				if errors.Is(err, unix.ENOBUFS) {
+					continue
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, h := range headers(t, buf[:n]) {
+					if h.Type != unix.NLMSG_ERROR {
+						continue
+					}
+					// EBUSY: a dump whose datagram could not be allocated
+					// stays running until read again, as netlink_dump's does.
+					switch e := unix.Errno(-int32(binary.NativeEndian.Uint32(buf[16:]))); e {
+					case 0, unix.ENOMEM, unix.ENOBUFS, unix.EEXIST, unix.ENODEV, unix.EBUSY:
+					default:
+						t.Errorf("seed %d, request %d: %v", seed, i, e)
+					}
+				}
+			}
+			for l.Pending() > 0 {
+				l.Recv(buf)
+			}
+			if err := k.CheckConsistency(); err != nil {
+				t.Fatalf("seed %d, after request %d: %v", seed, i, err)
+			}
+		}
+		fired := 0
+		for p := FaultPoint(0); p <= FaultSkbClone; p++ {
+			fired += k.FaultsFired(p)
+			k.FailRandom(p, 0, 0)
+		}
+		if fired == 0 {
+			t.Errorf("seed %d: no fault fired", seed)
+		}
+		if got, want := mod.Refcount(), int64(len(ns.n.Taps())); got != want {
+			t.Errorf("seed %d: module refcount %d with %d taps", seed, got, want)
+		}
+	}
+}

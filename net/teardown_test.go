@@ -2,6 +2,7 @@ package net
 
 import (
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -75,5 +76,36 @@ func TestDestroyNamespaceWithTaps(t *testing.T) {
 	}
 	if got := len(k.InitNet().Links()); got != 1 {
 		t.Errorf("init_net has %d links", got)
+	}
+}
+
+// TestDestroyWakesReaders: a reader blocked on a socket of a namespace
+// that is destroyed returns instead of waiting forever.
+func TestDestroyWakesReaders(t *testing.T) {
+	k := newTestKernel(t)
+	ns, err := k.NewNamespace()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ns.Socket(unix.NETLINK_ROUTE, &DialConfig{Groups: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := l.Recv(make([]byte, 4096))
+		done <- err
+	}()
+	time.Sleep(10 * time.Millisecond)
+	if err := ns.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("blocked reader got data from a destroyed namespace")
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("blocked reader still waiting after the namespace was destroyed")
 	}
 }

@@ -163,6 +163,13 @@ func (n *Net) NetlinkCreate(protocol int, capNetAdmin bool) (*Sock, error) {
 		closeCh:     make(chan struct{}),
 		rtnlShard:   n.k.rtnl.nextShard(),
 	}
+	n.socksMu.Lock()
+	if n.dead.Load() {
+		n.socksMu.Unlock()
+		return nil, unix.EPROTONOSUPPORT
+	}
+	n.socks[s] = struct{}{}
+	n.socksMu.Unlock()
 	n.liveSocks.Add(1)
 	return s, nil
 }
@@ -780,6 +787,9 @@ func (s *Sock) Close() error {
 	}
 	s.updateListenersLocked(t)
 	t.mu.Unlock()
+	s.net.socksMu.Lock()
+	delete(s.net.socks, s)
+	s.net.socksMu.Unlock()
 	s.net.liveSocks.Add(-1)
 	return nil
 }

@@ -9,7 +9,8 @@ import (
 // violation found: device lists and name/index maps agree, every tap sits
 // on the list of its own namespace and belongs to an up ARPHRD_NETLINK
 // device, module reference counts equal the tap references held, dead
-// namespaces hold no devices or sockets. It takes RTNL for reading.
+// namespaces hold no devices or sockets, device counters never go back
+// between two checks. It takes RTNL.
 func (k *Kernel) CheckInvariants() []error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -18,6 +19,7 @@ func (k *Kernel) CheckInvariants() []error {
 	defer k.rtnl.Unlock()
 
 	tapRefs := make(map[*Module]int64)
+	seen := make(map[*NetDevice]RtnlLinkStats64)
 	var devices int64
 	for _, n := range k.Nets() {
 		if len(n.devByName) != len(n.devByIndex) || len(n.devByIndex) != len(n.devOrder) {
@@ -59,12 +61,30 @@ func (k *Kernel) CheckInvariants() []error {
 				tapRefs[nt.Module]++
 			}
 		}
-		if n.dead.Load() {
-			if len(n.devOrder) != 0 {
-				bad("netns#%d is dead but holds %d devices", n.id, len(n.devOrder))
+		n.socksMu.Lock()
+		if int64(len(n.socks)) != n.liveSocks.Load() {
+			bad("netns#%d: %d sockets listed, %d counted", n.id, len(n.socks), n.liveSocks.Load())
+		}
+		n.socksMu.Unlock()
+		for _, idx := range n.devOrder {
+			dev := n.devByIndex[idx]
+			if dev == nil {
+				continue
 			}
+			st := DevGetStats(dev)
+			if last, ok := k.lastStats[dev]; ok {
+				now, was := statsFields(&st), statsFields(&last)
+				for i := range now {
+					if now[i] < was[i] {
+						bad("netns#%d: %s: counter %d went back from %d to %d", n.id, dev.name, i, was[i], now[i])
+						break
+					}
+				}
+			}
+			seen[dev] = st
 		}
 	}
+	k.lastStats = seen // stats are monotonic between two checks
 	if live := k.liveDevs.Load(); live != devices {
 		bad("%d devices alive, %d registered", live, devices)
 	}

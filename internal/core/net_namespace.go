@@ -39,7 +39,8 @@ type Kernel struct {
 	faults faultState
 	boot   time.Time
 
-	liveDevs atomic.Int64
+	liveDevs  atomic.Int64
+	lastStats map[*NetDevice]RtnlLinkStats64 // CheckInvariants' last reading, under RTNL
 }
 
 // NewKernel boots a kernel: init_net with its loopback device and the
@@ -109,6 +110,9 @@ type Net struct {
 	packet    packetTable
 	dead      atomic.Bool
 	liveSocks atomic.Int64
+
+	socksMu sync.Mutex
+	socks   map[*Sock]struct{} // open user sockets
 }
 
 // Kernel returns the kernel the namespace belongs to.
@@ -127,6 +131,7 @@ func (k *Kernel) NewNet() (*Net, error) {
 		id:         k.netSeq.Add(1),
 		devByName:  make(map[string]*NetDevice),
 		devByIndex: make(map[int]*NetDevice),
+		socks:      make(map[*Sock]struct{}),
 	}
 	n.netlinkKernelCreate(NETLINK_ROUTE, RTNLGRP_MAX, nlCfgNonrootRecv, rtnetlinkRcv)
 	n.netlinkKernelCreate(NETLINK_USERSOCK, 32, nlCfgNonrootRecv|nlCfgNonrootSend, nil)
@@ -175,6 +180,17 @@ func (n *Net) Destroy() error {
 	UnregisterNetdeviceMany(devs, 0, nil)
 	k.rtnl.Unlock()
 	n.packet.closeAll()
+	// Sockets keep a real namespace alive; here the namespace goes when
+	// asked, so its sockets close and their blocked readers return.
+	n.socksMu.Lock()
+	socks := make([]*Sock, 0, len(n.socks))
+	for s := range n.socks {
+		socks = append(socks, s)
+	}
+	n.socksMu.Unlock()
+	for _, s := range socks {
+		s.Close()
+	}
 	k.netsMu.Lock()
 	for i, m := range k.nets {
 		if m == n {
