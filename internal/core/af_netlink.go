@@ -963,12 +963,8 @@ func netlinkAck(in *SkBuff, nlh []byte, err int, extack *ExtAck) {
 		ssk.mu.Unlock()
 		return
 	}
-	var m nlBuf
-	size := NLMSG_HDRLEN + sizeofNlmsgerr
-	if echo {
-		size += nlmsgAlign(payloadLen)
-	}
-	m.b = make([]byte, 0, size+64)
+	reply := getSkb(&replySkbs, true)
+	m := nlBuf{b: reply.Data}
 	seq := binary.NativeEndian.Uint32(nlh[8:])
 	h := m.putHeader(NLMSG_ERROR, flags, seq, in.portid, sizeofNlmsgerr)
 	binary.NativeEndian.PutUint32(m.b[h+NLMSG_HDRLEN:], uint32(int32(err)))
@@ -994,14 +990,8 @@ func netlinkAck(in *SkBuff, nlh []byte, err int, extack *ExtAck) {
 		}
 	}
 	m.endMsg(h)
-	ssk.net.nlmsgUnicast(ssk, m.b, in.portid)
-}
-
-// nlmsgUnicast is nlmsg_unicast from the protocol's kernel socket.
-func (n *Net) nlmsgUnicast(ssk *Sock, b []byte, portid uint32) error {
-	t := n.nl[ssk.protocol]
-	skb := &SkBuff{Data: b, truesize: skbTruesize(len(b))}
-	return n.netlinkUnicast(t.kernel, skb, portid, true)
+	reply.Data = m.b
+	ssk.net.nlmsgUnicastSkb(ssk, reply, in.portid)
 }
 
 // nlmsgUnicastSkb is nlmsg_unicast of a reply built in a pooled skb, which
