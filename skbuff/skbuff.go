@@ -70,8 +70,11 @@ func (s *SkBuff) Len() uint32 { return uint32(s.live("Len").Len()) }
 // Data returns a read-only view of the buffer's bytes (skb->data for
 // skb->len bytes). The bytes are shared with every other holder of the
 // frame, such as the netlink socket the message is queued to, which is why
-// the view cannot modify them.
-func (s *SkBuff) Data() View { return View{b: s.live("Data").Data} }
+// the view cannot modify them. The view is valid while the driver owns the
+// buffer: using it after StartXmit returns, or after Consume, panics like
+// any other use after free; copy the bytes out (Bytes, AppendTo, CopyTo)
+// to keep them.
+func (s *SkBuff) Data() View { return View{b: s.live("Data").Data, owner: s} }
 
 // Protocol is skb->protocol in host byte order. On a netlink tap's copy it
 // is the netlink protocol of the socket that owns the message
@@ -105,25 +108,39 @@ func (s *SkBuff) settle(busy bool) {
 	s.state.CompareAndSwap(owned, consumed)
 }
 
-// View is a read-only view of packet bytes.
-type View struct{ b []byte }
+// View is a read-only view of packet bytes, valid while its SkBuff is the
+// driver's.
+type View struct {
+	b     []byte
+	owner *SkBuff
+}
+
+// bytes returns the viewed bytes, panicking once the buffer is freed.
+func (v View) bytes(op string) []byte {
+	if v.owner != nil {
+		v.owner.live("View." + op)
+	}
+	return v.b
+}
 
 // Len is the number of bytes in the view.
-func (v View) Len() int { return len(v.b) }
+func (v View) Len() int { return len(v.bytes("Len")) }
 
 // At returns the byte at index i; it panics if i is out of range.
-func (v View) At(i int) byte { return v.b[i] }
+func (v View) At(i int) byte { return v.bytes("At")[i] }
 
 // Slice returns the view of bytes [from, to); it panics if the bounds are
 // out of range, as slicing does.
-func (v View) Slice(from, to int) View { return View{b: v.b[from:to:to]} }
+func (v View) Slice(from, to int) View {
+	return View{b: v.bytes("Slice")[from:to:to], owner: v.owner}
+}
 
 // CopyTo copies the view into dst and returns the number of bytes copied,
 // as copy does.
-func (v View) CopyTo(dst []byte) int { return copy(dst, v.b) }
+func (v View) CopyTo(dst []byte) int { return copy(dst, v.bytes("CopyTo")) }
 
 // Bytes returns a copy of the view's bytes.
-func (v View) Bytes() []byte { return append([]byte(nil), v.b...) }
+func (v View) Bytes() []byte { return append([]byte(nil), v.bytes("Bytes")...) }
 
 // AppendTo appends the view's bytes to dst and returns the result.
-func (v View) AppendTo(dst []byte) []byte { return append(dst, v.b...) }
+func (v View) AppendTo(dst []byte) []byte { return append(dst, v.bytes("AppendTo")...) }

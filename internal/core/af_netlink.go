@@ -20,11 +20,12 @@ const (
 	sysctlWmemDefault = 212992
 	sysctlRmemMax     = 212992
 	sysctlWmemMax     = 212992
-	sockMinRcvbuf     = 2 * (2048 + 256)
+	sockMinRcvbuf     = 2048 + 256 // SOCK_MIN_RCVBUF = TCP_SKB_MIN_TRUESIZE
 	sockMinSndbuf     = 2 * (2048 + 256)
 	// NLMSG_GOODSIZE on x86_64 with 4 KiB pages: SKB_WITH_OVERHEAD(4096).
 	NLMSG_GOODSIZE      = 4096 - 320
-	nlDumpMaxRecvmsgLen = 32 * 1024
+	// nlDumpMaxRecvmsgLen caps max_recvmsg_len: SKB_WITH_OVERHEAD(32 KiB).
+	nlDumpMaxRecvmsgLen = 32*1024 - 320
 )
 
 // Netlink socket flags (NETLINK_F_* bits of nlk->flags).
@@ -183,6 +184,9 @@ func (s *Sock) netlinkAllowed(flag int) bool {
 // Bind is netlink_bind: it binds the socket to portid (0 = autobind) and
 // sets its multicast groups to the bitmask groups.
 func (s *Sock) Bind(portid uint32, groups uint32) error {
+	if s.isClosed() {
+		return unix.EBADF
+	}
 	if groups != 0 && !s.netlinkAllowed(nlCfgNonrootRecv) {
 		return unix.EPERM
 	}
@@ -217,6 +221,9 @@ func (s *Sock) netlinkInsert(portid uint32) error {
 	t := s.table()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if s.isClosed() {
+		return unix.EBADF
+	}
 	if s.bound.Load() {
 		if s.portid.Load() == portid {
 			return nil
@@ -289,6 +296,9 @@ func (s *Sock) inGroup(group uint32) bool {
 
 // SetMembership is NETLINK_ADD_MEMBERSHIP / NETLINK_DROP_MEMBERSHIP.
 func (s *Sock) SetMembership(group uint32, join bool) error {
+	if s.isClosed() {
+		return unix.EBADF
+	}
 	if !s.netlinkAllowed(nlCfgNonrootRecv) {
 		return unix.EPERM
 	}
@@ -303,6 +313,9 @@ func (s *Sock) SetMembership(group uint32, join bool) error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if s.isClosed() {
+		return unix.EBADF // closed while we waited: stay out of the list
+	}
 	s.ensureGroupsLocked(t)
 	g := group - 1
 	if join {
@@ -435,6 +448,9 @@ func (s *Sock) Sendmsg(b []byte, dstPortid uint32, dstGroups uint32) error {
 	s.mu.Unlock()
 	if closed {
 		return unix.EBADF
+	}
+	if len(b) == 0 {
+		return unix.ENODATA // "Zero length message leads to an empty skb"
 	}
 	var dstGroup uint32
 	if dstGroups != 0 {
@@ -621,12 +637,16 @@ func (n *Net) netlinkBroadcast(ssk *Sock, skb *SkBuff, excludePortid uint32, gro
 // was truncated. peek leaves the datagram queued. block waits for data
 // until the read deadline.
 func (s *Sock) Recvmsg(buf []byte, peek, block bool) (n int, src uint32, group uint32, trunc bool, err error) {
-	skb, err := s.recv(len(buf), peek, block)
+	var c int
+	skb, err := s.recv(len(buf), peek, block, func(skb *SkBuff) {
+		// Under the queue lock: a peeked skb stays the queue's and may be
+		// dequeued and recycled by another reader once the lock is gone.
+		c = copy(buf, skb.Data)
+		n, src, group = len(skb.Data), skb.portid, skb.dstGroup
+	})
 	if err != nil {
 		return 0, 0, 0, false, err
 	}
-	c := copy(buf, skb.Data)
-	n, src, group = len(skb.Data), skb.portid, skb.dstGroup
 	if !peek {
 		skb.release()
 	}
@@ -637,25 +657,27 @@ func (s *Sock) Recvmsg(buf []byte, peek, block bool) (n int, src uint32, group u
 // its size first and then reads it with a buffer of exactly that size does
 // (mdlayher/netlink's Conn). The returned bytes are the caller's.
 func (s *Sock) RecvDatagram(block bool) (data []byte, src uint32, group uint32, err error) {
-	skb, err := s.recv(-1, false, block)
+	skb, err := s.recv(-1, false, block, nil)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	out := make([]byte, len(skb.Data))
-	copy(out, skb.Data)
+	data = make([]byte, len(skb.Data))
+	copy(data, skb.Data)
 	src, group = skb.portid, skb.dstGroup
 	skb.release()
-	return out, src, group, nil
+	return data, src, group, nil
 }
 
 // recv dequeues (or, with peek, looks at) the next datagram; bufLen is the
 // reader's buffer length for max_recvmsg_len, -1 for "the datagram's own".
-func (s *Sock) recv(bufLen int, peek, block bool) (*SkBuff, error) {
+// read, when set, runs on the skb with the queue lock held.
+func (s *Sock) recv(bufLen int, peek, block bool, read func(*SkBuff)) (*SkBuff, error) {
 	s.mu.Lock()
 	for {
 		if s.sockErr != 0 {
 			e := s.sockErr
 			s.sockErr = 0
+			s.rcvWakeLocked()
 			s.mu.Unlock()
 			return nil, e
 		}
@@ -667,10 +689,12 @@ func (s *Sock) recv(bufLen int, peek, block bool) (*SkBuff, error) {
 			return nil, unix.EBADF
 		}
 		if !block {
+			s.rcvWakeLocked()
 			s.mu.Unlock()
 			return nil, unix.EAGAIN
 		}
 		if err := s.waitLocked(); err != nil {
+			s.rcvWakeLocked()
 			s.mu.Unlock()
 			return nil, err
 		}
@@ -681,11 +705,14 @@ func (s *Sock) recv(bufLen int, peek, block bool) (*SkBuff, error) {
 		s.qhead++
 		s.rmemAlloc -= skb.truesize
 	}
+	if read != nil {
+		read(skb)
+	}
 	if bufLen < 0 {
 		bufLen = len(skb.Data)
 	}
 	s.maxRecvmsgLen = min(max(s.maxRecvmsgLen, bufLen), nlDumpMaxRecvmsgLen)
-	resume := !peek && s.rmemAlloc <= s.rcvbuf/2
+	resume := s.rmemAlloc <= s.rcvbuf/2
 	s.mu.Unlock()
 
 	if resume {
@@ -700,14 +727,17 @@ func (s *Sock) recv(bufLen int, peek, block bool) (*SkBuff, error) {
 			}
 		}
 	}
-	if !peek {
-		s.mu.Lock()
-		if s.qhead == len(s.queue) {
-			s.congested = false
-		}
-		s.mu.Unlock()
-	}
+	s.mu.Lock()
+	s.rcvWakeLocked()
+	s.mu.Unlock()
 	return skb, nil
+}
+
+// rcvWakeLocked is netlink_rcv_wake: an empty queue ends congestion.
+func (s *Sock) rcvWakeLocked() {
+	if s.qhead == len(s.queue) {
+		s.congested = false
+	}
 }
 
 // waitLocked blocks until the queue changes, the socket closes or the read
@@ -815,6 +845,10 @@ type netlinkCallback struct {
 // netlinkDumpStart is __netlink_dump_start for the requester of skb.
 func (s *Sock) netlinkDumpStart(nlh []byte, portid uint32, dump func(*netlinkCallback, *nlBuf) int, data any) int {
 	s.cbMu.Lock()
+	if s.isClosed() {
+		s.cbMu.Unlock()
+		return -int(unix.EBADF)
+	}
 	if s.cb != nil {
 		s.cbMu.Unlock()
 		return -int(unix.EBUSY)
@@ -850,17 +884,22 @@ func (s *Sock) netlinkDump() unix.Errno {
 		return unix.EINVAL
 	}
 	s.mu.Lock()
-	full := s.rmemAlloc >= s.rcvbuf
 	maxRecv := s.maxRecvmsgLen
+	allocSize := NLMSG_GOODSIZE
+	if allocSize < maxRecv {
+		allocSize = maxRecv
+	}
+	// The new skb is charged first: it may exceed the buffer only when
+	// nothing else is queued.
+	ts := skbTruesize(allocSize)
+	rmem := s.rmemAlloc + ts
+	full := rmem != ts && rmem >= s.rcvbuf
 	s.mu.Unlock()
 	if full {
 		s.cbMu.Unlock()
 		return unix.ENOBUFS
 	}
-	allocSize := NLMSG_GOODSIZE
-	if allocSize < maxRecv {
-		allocSize = maxRecv
-	}
+	cb.extack = newExtAck() // a fresh netlink_ext_ack for every call
 	if s.net.k.fail(FailSkbAlloc) != nil {
 		s.cbMu.Unlock()
 		return unix.ENOBUFS
@@ -884,7 +923,7 @@ func (s *Sock) netlinkDump() unix.Errno {
 	binary.NativeEndian.PutUint32(m.b[h+NLMSG_HDRLEN:], uint32(int32(s.doneErrno)))
 	if cb.extack.Msg != "" && s.hasFlag(nlfExtAck) {
 		binary.NativeEndian.PutUint16(m.b[h+6:], NLM_F_MULTI|cb.answerFlags|NLM_F_ACK_TLVS)
-		m.putString(NLMSGERR_ATTR_MSG, cb.extack.Msg)
+		netlinkAckTLVFill(&m, cb.nlh, s.doneErrno, &cb.extack)
 		m.endMsg(h)
 	}
 	if cb.done != nil {
@@ -974,24 +1013,32 @@ func netlinkAck(in *SkBuff, nlh []byte, err int, extack *ExtAck) {
 		copy(m.b[off:], nlh[NLMSG_HDRLEN:NLMSG_HDRLEN+payloadLen])
 	}
 	if ext {
-		if extack.Msg != "" {
-			m.putString(NLMSGERR_ATTR_MSG, extack.Msg)
-		}
-		if err != 0 {
-			if extack.BadAttr >= 0 && extack.BadAttr < len(nlh) {
-				m.putU32(NLMSGERR_ATTR_OFFS, uint32(extack.BadAttr))
-			}
-			if extack.Policy != nil {
-				m.putPolicy(NLMSGERR_ATTR_POLICY, extack.Policy)
-			}
-			if extack.MissTyp != 0 {
-				m.putU32(NLMSGERR_ATTR_MISS_TYPE, extack.MissTyp)
-			}
-		}
+		netlinkAckTLVFill(&m, nlh, err, extack)
 	}
 	m.endMsg(h)
 	reply.Data = m.b
 	ssk.net.nlmsgUnicastSkb(ssk, reply, in.portid)
+}
+
+// netlinkAckTLVFill is netlink_ack_tlv_fill: the message (errors and
+// warnings), then for errors the bad attribute's offset, its policy and
+// the missing attribute type.
+func netlinkAckTLVFill(m *nlBuf, nlh []byte, err int, extack *ExtAck) {
+	if extack.Msg != "" {
+		m.putString(NLMSGERR_ATTR_MSG, extack.Msg)
+	}
+	if err == 0 {
+		return
+	}
+	if extack.BadAttr >= 0 && extack.BadAttr < len(nlh) {
+		m.putU32(NLMSGERR_ATTR_OFFS, uint32(extack.BadAttr))
+	}
+	if extack.Policy != nil {
+		m.putPolicy(NLMSGERR_ATTR_POLICY, extack.Policy)
+	}
+	if extack.MissTyp != 0 {
+		m.putU32(NLMSGERR_ATTR_MISS_TYPE, extack.MissTyp)
+	}
 }
 
 // nlmsgUnicastSkb is nlmsg_unicast of a reply built in a pooled skb, which

@@ -2,6 +2,8 @@ package core
 
 // This file models drivers/net/loopback.c: every namespace's lo.
 
+import "golang.org/x/sys/unix"
+
 // loopbackOps is loopback_ops: transmit counts the frame as received.
 var loopbackOps = &NetDeviceOps{
 	StartXmit: func(skb *SkBuff, dev *NetDevice) int {
@@ -14,6 +16,22 @@ var loopbackOps = &NetDeviceOps{
 		st.RxPackets, st.TxPackets = p, p
 		st.RxBytes, st.TxBytes = b, b
 	},
+	SetMACAddress: ethMACAddr,
+}
+
+// ethMACAddr is eth_mac_addr: any valid unicast Ethernet address.
+func ethMACAddr(dev *NetDevice, addr []byte) error {
+	zero := true
+	for _, c := range addr[:6] {
+		if c != 0 {
+			zero = false
+		}
+	}
+	if zero || addr[0]&1 != 0 {
+		return unix.EADDRNOTAVAIL
+	}
+	copy(dev.DevAddr[:6], addr)
+	return nil
 }
 
 // loopbackSetup is loopback_setup (gen_lo_setup with mtu 64 KiB).

@@ -30,7 +30,8 @@ type Module struct {
 	Exit func(k *Kernel, m *Module)
 
 	refcnt atomic.Int64
-	state  int // guarded by the kernel's modMu
+	state  int           // guarded by the kernel's modMu
+	loaded chan struct{} // closed when a load's init has finished
 }
 
 // Refcount is module_refcount: references beyond the module's own.
@@ -98,10 +99,18 @@ func (k *Kernel) LoadModule(name string) error {
 		return unix.ENOENT
 	}
 	if _, loaded := k.modules[name]; loaded {
+		// A load in progress: as in init_module, wait for its init to
+		// finish before answering EEXIST, so that a caller that finds the
+		// module loaded also finds what its init registered.
+		done := m.loaded
 		k.modMu.Unlock()
+		if done != nil {
+			<-done
+		}
 		return unix.EEXIST
 	}
 	m.state = ModuleStateComing
+	m.loaded = make(chan struct{})
 	k.modules[name] = m
 	k.modMu.Unlock()
 
@@ -111,6 +120,7 @@ func (k *Kernel) LoadModule(name string) error {
 	}
 	k.modMu.Lock()
 	defer k.modMu.Unlock()
+	defer close(m.loaded)
 	if err != nil {
 		m.state = ModuleStateUnloaded
 		delete(k.modules, name)

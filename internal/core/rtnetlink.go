@@ -419,9 +419,16 @@ func rtnlNewlinkCreate(skb *SkBuff, ifm ifinfomsg, ops *RtnlLinkOps, tgt *Net, n
 		UnregisterNetdevice(dev)
 		return err
 	}
-	if tb[IFLA_MASTER].ok && tb[IFLA_MASTER].U32() != 0 {
-		UnregisterNetdevice(dev)
-		return unix.EINVAL
+	if tb[IFLA_MASTER].ok {
+		// do_set_master: no modelled device can enslave another.
+		if m := tb[IFLA_MASTER].U32(); m != 0 {
+			err := error(unix.EOPNOTSUPP)
+			if tgt.devByIndex[int(m)] == nil {
+				err = unix.EINVAL
+			}
+			UnregisterNetdevice(dev)
+			return err
+		}
 	}
 	return nil
 }
@@ -483,13 +490,13 @@ func rtnlCreateLink(n *Net, ifname string, assign uint8, ops *RtnlLinkOps, tb []
 		dev.group = tb[IFLA_GROUP].U32()
 	}
 	if tb[IFLA_GSO_MAX_SIZE].ok {
-		dev.gsoMaxSize = tb[IFLA_GSO_MAX_SIZE].U32()
+		setGSOMaxSize(dev, tb[IFLA_GSO_MAX_SIZE].U32())
 	}
 	if tb[IFLA_GSO_MAX_SEGS].ok {
 		dev.gsoMaxSegs = tb[IFLA_GSO_MAX_SEGS].U32()
 	}
 	if tb[IFLA_GRO_MAX_SIZE].ok {
-		dev.groMaxSize = tb[IFLA_GRO_MAX_SIZE].U32()
+		setGROMaxSize(dev, tb[IFLA_GRO_MAX_SIZE].U32())
 	}
 	if tb[IFLA_GSO_IPV4_MAX_SIZE].ok {
 		dev.gsoIPv4MaxSize = tb[IFLA_GSO_IPV4_MAX_SIZE].U32()
@@ -498,6 +505,23 @@ func rtnlCreateLink(n *Net, ifname string, assign uint8, ops *RtnlLinkOps, tb []
 		dev.groIPv4MaxSize = tb[IFLA_GRO_IPV4_MAX_SIZE].U32()
 	}
 	return dev, nil
+}
+
+// setGSOMaxSize is netif_set_gso_max_size: sizes within the legacy limit
+// apply to IPv4 too.
+func setGSOMaxSize(dev *NetDevice, size uint32) {
+	dev.gsoMaxSize = size
+	if size <= GSO_LEGACY_MAX_SIZE {
+		dev.gsoIPv4MaxSize = size
+	}
+}
+
+// setGROMaxSize is netif_set_gro_max_size.
+func setGROMaxSize(dev *NetDevice, size uint32) {
+	dev.groMaxSize = size
+	if size <= GRO_LEGACY_MAX_SIZE {
+		dev.groIPv4MaxSize = size
+	}
 }
 
 // GRO_MAX_SIZE is 8 * 65535.
@@ -670,17 +694,17 @@ func doSetlink(skb *SkBuff, dev *NetDevice, ifm ifinfomsg, tb []Attr, extack *Ex
 		}
 		status |= doSetlinkModified
 	}
-	setIf := func(a *Attr, f *uint32) {
-		if a.ok && a.U32() != *f {
-			*f = a.U32()
+	setIf := func(a *Attr, cur uint32, set func(uint32)) {
+		if a.ok && a.U32() != cur {
+			set(a.U32())
 			status |= doSetlinkModified
 		}
 	}
-	setIf(&tb[IFLA_GSO_MAX_SIZE], &dev.gsoMaxSize)
-	setIf(&tb[IFLA_GSO_MAX_SEGS], &dev.gsoMaxSegs)
-	setIf(&tb[IFLA_GRO_MAX_SIZE], &dev.groMaxSize)
-	setIf(&tb[IFLA_GSO_IPV4_MAX_SIZE], &dev.gsoIPv4MaxSize)
-	setIf(&tb[IFLA_GRO_IPV4_MAX_SIZE], &dev.groIPv4MaxSize)
+	setIf(&tb[IFLA_GSO_MAX_SIZE], dev.gsoMaxSize, func(v uint32) { setGSOMaxSize(dev, v) })
+	setIf(&tb[IFLA_GSO_MAX_SEGS], dev.gsoMaxSegs, func(v uint32) { dev.gsoMaxSegs = v })
+	setIf(&tb[IFLA_GRO_MAX_SIZE], dev.groMaxSize, func(v uint32) { setGROMaxSize(dev, v) })
+	setIf(&tb[IFLA_GSO_IPV4_MAX_SIZE], dev.gsoIPv4MaxSize, func(v uint32) { dev.gsoIPv4MaxSize = v })
+	setIf(&tb[IFLA_GRO_IPV4_MAX_SIZE], dev.groIPv4MaxSize, func(v uint32) { dev.groIPv4MaxSize = v })
 	if tb[IFLA_OPERSTATE].ok {
 		setOperstate(dev, tb[IFLA_OPERSTATE].U8())
 	}

@@ -1,0 +1,145 @@
+package net
+
+import (
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/jsimonetti/rtnetlink/v2"
+	"github.com/mdlayher/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// Regression tests for findings of a review of the core.
+
+// A reader peeking while another dequeues must never see a recycled
+// buffer (run with -race).
+func TestPeekWhileReceiving(t *testing.T) {
+	k := newTestKernel(t)
+	s := rawSocket(t, k.InitNet())
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for _, flags := range []int{MsgPeek | MsgDontwait, MsgDontwait} {
+		wg.Add(1)
+		go func(flags int) {
+			defer wg.Done()
+			buf := make([]byte, 4096)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				n, _, _, err := s.RecvMsg(buf, flags)
+				if err == nil && n >= 16 && headers(t, buf[:n])[0].Type != unix.RTM_NEWLINK {
+					t.Errorf("read a message of type %d", headers(t, buf[:n])[0].Type)
+				}
+			}
+		}(flags)
+	}
+	for i := 0; i < 500; i++ {
+		if err := s.Send(linkReq(unix.RTM_GETLINK, unix.NLM_F_REQUEST, uint32(i), 1, 0, 0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+}
+
+func TestClosedSocketStaysClosed(t *testing.T) {
+	k := newTestKernel(t)
+	ns := k.InitNet()
+	s, err := ns.Socket(unix.NETLINK_ROUTE, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := s.JoinGroup(unix.RTNLGRP_LINK); err == nil {
+		t.Error("a closed socket joined a group")
+	}
+	if err := s.Send(linkReq(unix.RTM_GETLINK, unix.NLM_F_REQUEST|unix.NLM_F_DUMP, 1, 0, 0, 0)); err == nil {
+		t.Error("a closed socket sent a dump request")
+	}
+	if ns.n.HasListeners(unix.NETLINK_ROUTE, unix.RTNLGRP_LINK) {
+		t.Error("a closed socket listens")
+	}
+}
+
+func TestZeroLengthSend(t *testing.T) {
+	k := newTestKernel(t)
+	s := rawSocket(t, k.InitNet())
+	if err := s.Send(nil); !errors.Is(err, unix.ENODATA) {
+		t.Errorf("empty datagram: %v, want ENODATA", err)
+	}
+}
+
+// Two creates that both need the module autoloaded both succeed.
+func TestConcurrentAutoload(t *testing.T) {
+	k := newTestKernel(t)
+	monModule(k, t)
+	ns := k.InitNet()
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			c, err := ns.Dial(unix.NETLINK_ROUTE, nil)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer c.Close()
+			b, _ := (&rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{Info: &rtnetlink.LinkInfo{Kind: "testmon"}}}).MarshalBinary()
+			_, errs[i] = c.Execute(netlink.Message{Header: netlink.Header{Type: unix.RTM_NEWLINK, Flags: netlink.Request | netlink.Acknowledge | netlink.Create}, Data: b})
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("create %d: %v", i, err)
+		}
+	}
+}
+
+// A socket that overran and then found its queue empty receives again.
+func TestCongestionEndsWhenDrained(t *testing.T) {
+	k := newTestKernel(t)
+	registerTestMon(t, k, "nlmon", nil)
+	ns := k.InitNet()
+	l, err := ns.Socket(unix.NETLINK_ROUTE, &DialConfig{Groups: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	k.FailNth(FaultSkbClone, 1) // the broadcast clone to l fails: overrun
+	makeLinksNamed(t, ns, "m0")
+	if _, _, err := l.Recv(make([]byte, 4096)); !errors.Is(err, unix.ENOBUFS) {
+		t.Fatalf("after a lost notification: %v, want ENOBUFS", err)
+	}
+	makeLinksNamed(t, ns, "m1")
+	if l.Pending() != 1 {
+		t.Errorf("after draining: %d notifications queued, want 1", l.Pending())
+	}
+}
+
+func TestLoopbackAddressAndMaster(t *testing.T) {
+	k := newTestKernel(t)
+	registerTestMon(t, k, "nlmon", nil)
+	ns := k.InitNet()
+	c := dialRoute(t, ns, nil)
+	if _, err := execLink(c, unix.RTM_NEWLINK, netlink.Acknowledge, linkMsg(t, &rtnetlink.LinkMessage{Index: 1,
+		Attributes: &rtnetlink.LinkAttributes{Address: []byte{2, 0, 0, 0, 0, 1}}})); err != nil {
+		t.Errorf("lo address change: %v", err)
+	}
+	if _, err := execLink(c, unix.RTM_NEWLINK, netlink.Acknowledge, linkMsg(t, &rtnetlink.LinkMessage{Index: 1,
+		Attributes: &rtnetlink.LinkAttributes{Address: []byte{1, 0, 0, 0, 0, 1}}})); !errors.Is(err, unix.EADDRNOTAVAIL) {
+		t.Errorf("multicast address on lo: %v, want EADDRNOTAVAIL", err)
+	}
+	master := uint32(1)
+	_, err := execLink(c, unix.RTM_NEWLINK, netlink.Acknowledge|netlink.Create|netlink.Excl, linkMsg(t, &rtnetlink.LinkMessage{
+		Attributes: &rtnetlink.LinkAttributes{Name: "m0", Master: &master, Info: &rtnetlink.LinkInfo{Kind: "nlmon"}}}))
+	if !errors.Is(err, unix.EOPNOTSUPP) || len(ns.Links()) != 1 {
+		t.Errorf("create under lo as master: %v, %d links; want EOPNOTSUPP and nothing created", err, len(ns.Links()))
+	}
+}
