@@ -23,7 +23,7 @@ const (
 	sockMinRcvbuf     = 2048 + 256 // SOCK_MIN_RCVBUF = TCP_SKB_MIN_TRUESIZE
 	sockMinSndbuf     = 2 * (2048 + 256)
 	// NLMSG_GOODSIZE on x86_64 with 4 KiB pages: SKB_WITH_OVERHEAD(4096).
-	NLMSG_GOODSIZE      = 4096 - 320
+	NLMSG_GOODSIZE = 4096 - 320
 	// nlDumpMaxRecvmsgLen caps max_recvmsg_len: SKB_WITH_OVERHEAD(32 KiB).
 	nlDumpMaxRecvmsgLen = 32*1024 - 320
 )
