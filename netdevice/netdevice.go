@@ -93,9 +93,15 @@ func (d *Device) SetMinMTU(mtu uint32) { d.set("MinMTU").MinMTU = mtu }
 // SetMaxMTU sets dev->max_mtu; 0, the default, means no upper bound.
 func (d *Device) SetMaxMTU(mtu uint32) { d.set("MaxMTU").MaxMTU = mtu }
 
-// SetAddrLen sets dev->addr_len, the hardware address length. With 0, the
+// SetAddrLen sets dev->addr_len, the hardware address length, at most
+// MAX_ADDR_LEN (32); a larger value panics, as a driver bug. With 0, the
 // default, replies carry no IFLA_ADDRESS or IFLA_BROADCAST.
-func (d *Device) SetAddrLen(n uint8) { d.set("AddrLen").AddrLen = n }
+func (d *Device) SetAddrLen(n uint8) {
+	if n > core.MAX_ADDR_LEN {
+		panic("netdevice: SetAddrLen: more than MAX_ADDR_LEN (32) bytes")
+	}
+	d.set("AddrLen").AddrLen = n
+}
 
 // SetTxQueueLen sets dev->tx_queue_len. Left 0, alloc_netdev_mqs makes the
 // device IFF_NO_QUEUE with DEFAULT_TX_QUEUE_LEN (1000).

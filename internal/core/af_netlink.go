@@ -205,12 +205,15 @@ func (s *Sock) Bind(portid uint32, groups uint32) error {
 			return err
 		}
 	}
-	if groups == 0 && len(s.groupSet) == 0 {
-		return nil
-	}
 	t := s.table()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if groups == 0 && len(s.groupSet) == 0 {
+		return nil
+	}
+	if err := t.bindCheck(s, groups); err != nil {
+		return err
+	}
 	s.ensureGroupsLocked(t)
 	s.groupSet[0] = s.groupSet[0]&^0xffffffff | uint64(groups)
 	s.updateListenersLocked(t)
@@ -287,6 +290,24 @@ func (s *Sock) updateListenersLocked(t *nlTable) {
 	}
 }
 
+// Groups whose membership needs CAP_NET_ADMIN (rtnetlink_bind).
+const (
+	rtnlgrpIPv4MrouteR = 30
+	rtnlgrpIPv6MrouteR = 31
+)
+
+// bindCheck is the protocol's bind callback (rtnetlink_bind for
+// NETLINK_ROUTE): the multicast-routing report groups are privileged.
+func (t *nlTable) bindCheck(s *Sock, groups uint32) error {
+	if s.protocol != NETLINK_ROUTE || s.capNetAdmin {
+		return nil
+	}
+	if groups&(1<<(rtnlgrpIPv4MrouteR-1)|1<<(rtnlgrpIPv6MrouteR-1)) != 0 {
+		return unix.EPERM
+	}
+	return nil
+}
+
 // inGroup reports membership of group (1-based); the table lock must be held.
 func (s *Sock) inGroup(group uint32) bool {
 	g := group - 1
@@ -315,6 +336,11 @@ func (s *Sock) SetMembership(group uint32, join bool) error {
 	defer t.mu.Unlock()
 	if s.isClosed() {
 		return unix.EBADF // closed while we waited: stay out of the list
+	}
+	if join && group <= 32 {
+		if err := t.bindCheck(s, 1<<(group-1)); err != nil {
+			return err
+		}
 	}
 	s.ensureGroupsLocked(t)
 	g := group - 1
@@ -609,6 +635,7 @@ func (n *Net) netlinkBroadcast(ssk *Sock, skb *SkBuff, excludePortid uint32, gro
 		targets = append(targets, sk)
 	}
 	t.mu.RUnlock()
+	failure := false // p->failure: after a failed clone, every later listener overruns
 	for _, sk := range targets {
 		copySkb := &SkBuff{Data: skb.Data, portid: skb.portid, dstGroup: group, truesize: skb.truesize}
 		sk.mu.Lock()
@@ -616,7 +643,8 @@ func (n *Net) netlinkBroadcast(ssk *Sock, skb *SkBuff, excludePortid uint32, gro
 			sk.mu.Unlock()
 			continue
 		}
-		if n.k.fail(FailSkbClone) != nil {
+		if failure || n.k.fail(FailSkbClone) != nil {
+			failure = true
 			sk.overrunLocked()
 			sk.mu.Unlock()
 			continue

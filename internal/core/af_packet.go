@@ -79,6 +79,9 @@ func (n *Net) PacketCreate(ifindex int, capNetRaw bool) (*PacketSock, error) {
 	ps.ifindex.Store(int64(ifindex))
 	n.k.rtnl.RLock(0)
 	defer n.k.rtnl.RUnlock(0)
+	if n.dead.Load() {
+		return nil, unix.ENODEV
+	}
 	if ifindex != 0 {
 		dev := n.devByIndex[ifindex]
 		if dev == nil {

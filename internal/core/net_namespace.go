@@ -134,7 +134,7 @@ func (k *Kernel) NewNet() (*Net, error) {
 		socks:      make(map[*Sock]struct{}),
 	}
 	n.netlinkKernelCreate(NETLINK_ROUTE, RTNLGRP_MAX, nlCfgNonrootRecv, rtnetlinkRcv)
-	n.netlinkKernelCreate(NETLINK_USERSOCK, 32, nlCfgNonrootRecv|nlCfgNonrootSend, nil)
+	n.netlinkKernelCreate(NETLINK_USERSOCK, 32, nlCfgNonrootSend, nil)
 	n.netlinkKernelCreate(NETLINK_GENERIC, 32, nlCfgNonrootRecv, genlRcv)
 	n.netlinkKernelCreate(NETLINK_KOBJECT_UEVENT, 32, nlCfgNonrootRecv, ueventNetRcv)
 	k.rtnl.Lock()

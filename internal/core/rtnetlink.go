@@ -1142,7 +1142,8 @@ func (n *Net) rtnlSetSkErr(group uint32, e unix.Errno) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	for _, sk := range t.mcList {
-		if sk.inGroup(group) {
+		// netlink_set_err: ENOBUFS spares sockets that set NO_ENOBUFS.
+		if sk.inGroup(group) && !(e == unix.ENOBUFS && sk.hasFlag(nlfRecvNoENOBUFS)) {
 			sk.mu.Lock()
 			sk.sockErr = e
 			sk.wakeLocked()
