@@ -1,6 +1,7 @@
 package net
 
 import (
+	"encoding/binary"
 	"errors"
 	"sync"
 	"testing"
@@ -141,5 +142,24 @@ func TestLoopbackAddressAndMaster(t *testing.T) {
 		Attributes: &rtnetlink.LinkAttributes{Name: "m0", Master: &master, Info: &rtnetlink.LinkInfo{Kind: "nlmon"}}}))
 	if !errors.Is(err, unix.EOPNOTSUPP) || len(ns.Links()) != 1 {
 		t.Errorf("create under lo as master: %v, %d links; want EOPNOTSUPP and nothing created", err, len(ns.Links()))
+	}
+}
+
+// PF_BRIDGE link requests go to the bridge handlers, which have no bridge
+// to answer for.
+func TestBridgeFamily(t *testing.T) {
+	k := newTestKernel(t)
+	s := rawSocket(t, k.InitNet(), unix.NETLINK_EXT_ACK)
+	dump := linkReq(unix.RTM_GETLINK, unix.NLM_F_REQUEST|unix.NLM_F_DUMP, 1, 0, 0, 0)
+	dump[16] = unix.AF_BRIDGE
+	got := request(t, s, dump)
+	if len(got) != 1 || len(headers(t, got[0])) != 1 || headers(t, got[0])[0].Type != unix.NLMSG_DONE {
+		t.Errorf("PF_BRIDGE link dump: %d datagrams, want NLMSG_DONE alone", len(got))
+	}
+	set := linkReq(unix.RTM_SETLINK, unix.NLM_F_REQUEST|unix.NLM_F_ACK, 2, 1, 0, 0, attr(unix.IFLA_MTU, u32(1500)))
+	set[16] = unix.AF_BRIDGE
+	got = request(t, s, set)
+	if e := int32(binary.NativeEndian.Uint32(got[0][16:])); e != -int32(unix.EOPNOTSUPP) || len(k.InitNet().Links()) != 1 || k.InitNet().Links()[0].MTU != 65536 {
+		t.Errorf("PF_BRIDGE setlink on lo: errno %d, lo %+v", e, k.InitNet().Links()[0])
 	}
 }

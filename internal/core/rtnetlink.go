@@ -161,11 +161,18 @@ func rtnetlinkRcvMsg(skb *SkBuff, nlh []byte, extack *ExtAck) int {
 		extack.setMsg("Bulk delete is not supported")
 		return -int(unix.EOPNOTSUPP)
 	}
+	family := payload[0]
 	if kind == 2 && nlmsgFlags(nlh)&NLM_F_DUMP != 0 {
 		if typ != RTM_GETLINK {
 			return -int(unix.EOPNOTSUPP)
 		}
+		if family == unix.AF_BRIDGE {
+			return sk.netlinkDumpStart(nlh, skb.portid, rtnlBridgeGetlink, nil)
+		}
 		return sk.netlinkDumpStart(nlh, skb.portid, rtnlDumpitSplitDone, nil)
+	}
+	if family == unix.AF_BRIDGE && (typ == RTM_SETLINK || typ == RTM_DELLINK) {
+		return errnoOf(rtnlBridgeSetlink(skb, nlh, extack))
 	}
 	var err error
 	switch typ {
@@ -963,6 +970,56 @@ func rtnlValidGetlinkReq(skb *SkBuff, nlh []byte, tb []Attr, extack *ExtAck) err
 type linkDump struct {
 	ifindex int
 	prevSeq uint64
+}
+
+// rtnlBridgeGetlink is rtnl_bridge_getlink, the PF_BRIDGE link dump: only
+// bridges and their ports answer it, and the model has none, so the dump
+// is NLMSG_DONE alone (in the same datagram: no SPLIT_NLM_DONE here).
+func rtnlBridgeGetlink(cb *netlinkCallback, m *nlBuf) int {
+	p := nlmsgPayload(cb.nlh)
+	if !cb.strictCheck {
+		return 0
+	}
+	// valid_bridge_getlink_req
+	if len(p) < sizeofIfinfomsg {
+		cb.extack.setMsg("Invalid header for bridge link dump")
+		return -int(unix.EINVAL)
+	}
+	ifm := parseIfinfomsg(p)
+	if ifm.pad != 0 || ifm.typ != 0 || ifm.flags != 0 || ifm.change != 0 || ifm.index != 0 {
+		cb.extack.setMsg("Invalid values in header for bridge link dump request")
+		return -int(unix.EINVAL)
+	}
+	var tb [IFLA_MAX + 1]Attr
+	if err := nlmsgParseDeprecated(cb.nlh, sizeofIfinfomsg, tb[:], IFLA_MAX, iflaPolicy, nlValidateTrailing|nlValidateMaxtype, &cb.extack); err != nil {
+		return errnoOf(err)
+	}
+	for i := range tb {
+		if tb[i].ok && i != IFLA_EXT_MASK {
+			cb.extack.setMsgAttr(&tb[i], "Unsupported attribute in bridge link dump request")
+			return -int(unix.EINVAL)
+		}
+	}
+	return 0
+}
+
+// rtnlBridgeSetlink is rtnl_bridge_setlink and rtnl_bridge_dellink: with
+// no bridge master and no ndo_bridge_setlink anywhere, every existing
+// device answers EOPNOTSUPP.
+func rtnlBridgeSetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
+	p := nlmsgPayload(nlh)
+	if len(p) < sizeofIfinfomsg {
+		return unix.EINVAL
+	}
+	ifm := parseIfinfomsg(p)
+	n := skb.sk.net
+	n.k.rtnl.Lock()
+	defer n.k.rtnl.Unlock()
+	if n.devByIndex[int(ifm.index)] == nil {
+		extack.setMsg("unknown ifindex")
+		return unix.ENODEV
+	}
+	return unix.EOPNOTSUPP
 }
 
 // rtnlDumpitSplitDone is rtnl_dumpit for RTM_GETLINK, which carries
