@@ -163,3 +163,48 @@ func TestBridgeFamily(t *testing.T) {
 		t.Errorf("PF_BRIDGE setlink on lo: errno %d, lo %+v", e, k.InitNet().Links()[0])
 	}
 }
+
+// A privileged uevent sent to the kernel is rebroadcast without its
+// netlink header and with a sequence number, as uevent_net_broadcast does.
+func TestUeventRebroadcast(t *testing.T) {
+	k := newTestKernel(t)
+	ns := k.InitNet()
+	l, err := ns.Socket(unix.NETLINK_KOBJECT_UEVENT, &DialConfig{Groups: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	s, err := ns.Socket(unix.NETLINK_KOBJECT_UEVENT, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	body := "add@/x\x00ACTION=add\x00"
+	msg := make([]byte, 16+len(body))
+	binary.NativeEndian.PutUint32(msg, uint32(len(msg)))
+	binary.NativeEndian.PutUint16(msg[4:], 0x10)
+	binary.NativeEndian.PutUint16(msg[6:], unix.NLM_F_REQUEST)
+	copy(msg[16:], body)
+	if err := s.Send(msg); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4096)
+	n, from, err := l.Recv(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(buf[:n]), body+"SEQNUM=1\x00"; got != want || from != (Addr{PortID: 0, Groups: 1}) {
+		t.Errorf("listener got %q from %+v, want %q from the kernel to group 1", got, from, want)
+	}
+	u, err := ns.Socket(unix.NETLINK_KOBJECT_UEVENT, &DialConfig{Unprivileged: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	if err := u.Send(msg); err != nil {
+		t.Fatal(err)
+	}
+	if l.Pending() != 0 {
+		t.Error("an unprivileged uevent was rebroadcast")
+	}
+}

@@ -984,6 +984,7 @@ func (s *Sock) queueDumpSkb(skb *SkBuff, allocSize int) {
 func netlinkRcvSkb(skb *SkBuff, cb func(skb *SkBuff, nlh []byte, extack *ExtAck) int) {
 	b := skb.Data
 	for len(b) >= NLMSG_HDRLEN {
+		skb.cur = len(skb.Data) - len(b)
 		l := int(binary.NativeEndian.Uint32(b))
 		if l < NLMSG_HDRLEN || len(b) < l {
 			return

@@ -39,8 +39,9 @@ type Kernel struct {
 	faults faultState
 	boot   time.Time
 
-	liveDevs  atomic.Int64
-	lastStats map[*NetDevice]RtnlLinkStats64 // CheckInvariants' last reading, under RTNL
+	liveDevs     atomic.Int64
+	ueventSeqnum atomic.Uint64                  // uevent_seqnum
+	lastStats    map[*NetDevice]RtnlLinkStats64 // CheckInvariants' last reading, under RTNL
 }
 
 // NewKernel boots a kernel: init_net with its loopback device and the

@@ -36,6 +36,9 @@ type SkBuff struct {
 	// extack is the extended ack of the request being handled, kept here
 	// so that netlink_rcv_skb need not allocate one per message.
 	extack ExtAck
+	// cur is the offset of that request in Data (what skb->data points at
+	// after netlink_rcv_skb's pulls).
+	cur int
 }
 
 // release returns a pooled skb after its last reader is done.
