@@ -18,10 +18,10 @@
 //
 // The getters read fields the core guards with RTNL. They are exact in
 // setup and in Open and Stop, which run under RTNL. StartXmit runs without
-// RTNL, possibly on several goroutines at once (the device is lltx), and
-// should only rely on Ifindex and Type, which do not change while the
-// device is registered; the other fields may be changing under it (a
-// rename, an MTU change), as with READ_ONCE in the kernel.
+// RTNL, possibly on several goroutines at once (the device is lltx): there
+// Name, Flags, IsUp and MTU read the core's latest published values (the
+// kernel's READ_ONCE), which may already be out of date; Ifindex and Type
+// do not change while the device is registered.
 package netdevice
 
 import (
@@ -113,7 +113,7 @@ func (d *Device) SetPcpuStatType(t StatType) { d.set("PcpuStatType").PcpuStatTyp
 
 // Name is dev->name. During setup it is not final: it may be empty or a
 // template such as "nlmon%d" that register_netdevice resolves.
-func (d *Device) Name() string { return d.dev.Name() }
+func (d *Device) Name() string { return d.dev.Snapshot().Name }
 
 // Ifindex is dev->ifindex; 0 until the device is registered.
 func (d *Device) Ifindex() int { return d.dev.Ifindex() }
@@ -123,10 +123,10 @@ func (d *Device) Type() uint16 { return d.dev.Type }
 
 // Flags is dev->flags as the core keeps them (IFF_UP once open), without
 // the RUNNING and LOWER_UP bits netif_get_flags computes for user space.
-func (d *Device) Flags() uint32 { return d.dev.Flags }
+func (d *Device) Flags() uint32 { return d.dev.Snapshot().Flags }
 
 // IsUp reports IFF_UP.
-func (d *Device) IsUp() bool { return d.dev.IsUp() }
+func (d *Device) IsUp() bool { return d.dev.Snapshot().Flags&core.IFF_UP != 0 }
 
 // PrivFlags is dev->priv_flags.
 func (d *Device) PrivFlags() uint64 { return d.dev.PrivFlags }
@@ -135,7 +135,7 @@ func (d *Device) PrivFlags() uint64 { return d.dev.PrivFlags }
 func (d *Device) Features() Features { return Features(d.dev.Features) }
 
 // MTU is dev->mtu.
-func (d *Device) MTU() uint32 { return d.dev.MTU }
+func (d *Device) MTU() uint32 { return d.dev.Snapshot().MTU }
 
 // MinMTU is dev->min_mtu.
 func (d *Device) MinMTU() uint32 { return d.dev.MinMTU }
@@ -159,4 +159,4 @@ func (d *Device) NeedsFreeNetdev() bool { return d.dev.NeedsFreeNetdev }
 func (d *Device) PcpuStatType() StatType { return StatType(d.dev.PcpuStatType) }
 
 // String names the device for diagnostics.
-func (d *Device) String() string { return d.dev.Name() }
+func (d *Device) String() string { return d.dev.Snapshot().Name }

@@ -199,6 +199,32 @@ type NetDevice struct {
 	ptypeAll atomic.Pointer[[]*PacketSock]
 
 	stats RtnlLinkStats64 // dev->stats for drivers without per-CPU stats
+
+	// snap is what code running without RTNL (a driver's transmit) reads
+	// of the fields RTNL guards: republished after every change.
+	snap atomic.Pointer[DevSnapshot]
+}
+
+// DevSnapshot is a consistent copy of the RTNL-guarded fields a driver may
+// want outside RTNL, the READ_ONCE view of them.
+type DevSnapshot struct {
+	Name  string
+	Flags uint32
+	MTU   uint32
+}
+
+// Snapshot returns the device's latest published name, flags and MTU;
+// before registration, when only setup runs, its fields.
+func (dev *NetDevice) Snapshot() DevSnapshot {
+	if s := dev.snap.Load(); s != nil {
+		return *s
+	}
+	return DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU}
+}
+
+// publish republishes the snapshot; RTNL must be held.
+func (dev *NetDevice) publish() {
+	dev.snap.Store(&DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU})
 }
 
 // Name is dev->name.
@@ -431,6 +457,7 @@ func (n *Net) RegisterNetdevice(dev *NetDevice) error {
 	dev.regState = NETREG_REGISTERED
 	inetdevEvent(dev)
 	inet6Touch(dev, true)
+	dev.publish()
 	n.listNetdevice(dev)
 	n.k.liveDevs.Add(1)
 	if dev.rtnlLinkOps == nil || !dev.initializing {
@@ -553,6 +580,7 @@ func devCloseMany(devs []*NetDevice) {
 			_ = dev.Ops.Stop(dev)
 		}
 		dev.Flags &^= IFF_UP
+		dev.publish()
 	}
 }
 
@@ -586,6 +614,7 @@ func devChangeFlags(dev *NetDevice, flags uint32, extack *ExtAck) error {
 			dev.Flags &^= IFF_PROMISC
 		}
 	}
+	defer dev.publish()
 	if (flags^dev.gflags)&IFF_ALLMULTI != 0 {
 		dev.gflags ^= IFF_ALLMULTI
 		if flags&IFF_ALLMULTI != 0 {
@@ -682,6 +711,7 @@ func DevSetMTU(dev *NetDevice, mtu int64, extack *ExtAck) error {
 		return unix.ENODEV
 	}
 	dev.MTU = uint32(mtu)
+	dev.publish()
 	// NETDEV_CHANGEMTU: rtnetlink's notifier runs before inetdev's and
 	// addrconf's, so the message still shows the old AF_SPEC.
 	netdevNotify(dev, netdevChangeMTU)

@@ -776,6 +776,7 @@ func devChangeName(dev *NetDevice, newname string) error {
 	delete(n.devByName, dev.name)
 	dev.name = name
 	n.devByName[name] = dev
+	dev.publish()
 	netdevNotify(dev, netdevChangeName)
 	return nil
 }
