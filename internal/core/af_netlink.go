@@ -863,10 +863,8 @@ type netlinkCallback struct {
 	strictCheck bool
 	rtnlShard   uint32
 	extack      ExtAck
-	args        [4]int
 	answerFlags uint16
 	finished    bool // rtnl_dumpit cleared cb->data
-	filtered    bool
 	data        any
 }
 

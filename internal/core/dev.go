@@ -191,12 +191,10 @@ type NetDevice struct {
 	inet6Reachable uint32
 
 	// Read on the transmit path without RTNL.
-	txUp     atomic.Bool // IFF_UP with the noqueue qdisc attached
-	lstats   []pcpuLstats
-	txDrop   atomic.Uint64 // core_stats tx_dropped
-	rxDrop   atomic.Uint64 // core_stats rx_dropped
-	refcnt   atomic.Int64
-	ptypeAll atomic.Pointer[[]*PacketSock]
+	txUp   atomic.Bool // IFF_UP with the noqueue qdisc attached
+	lstats []pcpuLstats
+	txDrop atomic.Uint64 // core_stats tx_dropped
+	rxDrop atomic.Uint64 // core_stats rx_dropped
 
 	stats RtnlLinkStats64 // dev->stats for drivers without per-CPU stats
 
@@ -252,9 +250,6 @@ func (dev *NetDevice) Qdisc() string {
 	}
 	return "noop"
 }
-
-func (dev *NetDevice) hold() { dev.refcnt.Add(1) }
-func (dev *NetDevice) put()  { dev.refcnt.Add(-1) }
 
 // AllocNetdev is alloc_netdev_mqs: a zeroed device with the core's defaults,
 // configured by setup. priv is the driver's zeroed private area.

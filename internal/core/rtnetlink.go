@@ -60,8 +60,9 @@ func (k *Kernel) RtnlLinkUnregister(ops *RtnlLinkOps) {
 	}
 	k.linkOpsMu.Unlock()
 	// synchronize_srcu: requests that found the ops have finished.
+	//lint:ignore SA2001 the empty critical section waits out the readers
 	ops.srcu.Lock()
-	ops.srcu.Unlock() //nolint:staticcheck // waiting is the point
+	ops.srcu.Unlock()
 	k.rtnl.Lock()
 	defer k.rtnl.Unlock()
 	for _, n := range k.Nets() {
