@@ -75,8 +75,8 @@ func NetlinkRemoveTap(nt *NetlinkTap) error {
 		nt.Module.put()
 	}
 	// synchronize_net: wait for readers that may still see the old list.
-	//lint:ignore SA2001 the empty critical section waits out the readers
 	tl.rcu.Lock()
+	//lint:ignore SA2001 the empty critical section waits out the readers
 	tl.rcu.Unlock()
 	if !found {
 		return unix.ENODEV

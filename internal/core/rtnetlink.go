@@ -60,8 +60,8 @@ func (k *Kernel) RtnlLinkUnregister(ops *RtnlLinkOps) {
 	}
 	k.linkOpsMu.Unlock()
 	// synchronize_srcu: requests that found the ops have finished.
-	//lint:ignore SA2001 the empty critical section waits out the readers
 	ops.srcu.Lock()
+	//lint:ignore SA2001 the empty critical section waits out the readers
 	ops.srcu.Unlock()
 	k.rtnl.Lock()
 	defer k.rtnl.Unlock()
