@@ -29,7 +29,14 @@ func (modelBackend) Run(sc *Scenario) (*Result, error) {
 	if err := e.newNS("a"); err != nil {
 		return nil, err
 	}
-	return run(e, sc)
+	res, err := run(e, sc)
+	if err == nil {
+		// Every scenario ends with the model's invariants checked.
+		if cerr := k.CheckConsistency(); cerr != nil {
+			return nil, fmt.Errorf("%s: model inconsistent after the scenario: %w", sc.Name, cerr)
+		}
+	}
+	return res, err
 }
 
 type modelEnv struct {
