@@ -2,6 +2,7 @@ package core
 
 import (
 	"encoding/binary"
+	"errors"
 	"sort"
 	"sync"
 
@@ -201,7 +202,7 @@ func errnoOf(err error) int {
 		return -int(e)
 	}
 	var e unix.Errno
-	if asErrno(err, &e) {
+	if errors.As(err, &e) {
 		return -int(e)
 	}
 	return -int(unix.EINVAL)

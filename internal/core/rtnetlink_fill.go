@@ -2,7 +2,6 @@ package core
 
 import (
 	"encoding/binary"
-	"errors"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -11,8 +10,6 @@ import (
 // ifNlmsgSizeHint is a capacity that holds a whole RTM_NEWLINK for the
 // modelled devices (1468 bytes for lo) without growing.
 const ifNlmsgSizeHint = 1536
-
-func asErrno(err error, e *unix.Errno) bool { return errors.As(err, e) }
 
 // rtnlFillIfinfo is rtnl_fill_ifinfo: one RTM_NEWLINK/RTM_DELLINK
 // describing dev, its attributes in the kernel's order and sizes. It
