@@ -1,14 +1,15 @@
 package conformance
 
 import (
-	"encoding/binary"
 	"errors"
+	"slices"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/knetlab/knet/examples/nlmon"
 	"github.com/knetlab/knet/net"
+	"github.com/knetlab/knet/net/nettest"
 )
 
 // FuzzScenarioDatagrams feeds the model mutations of every datagram the
@@ -76,27 +77,12 @@ func FuzzScenarioDatagrams(f *testing.F) {
 			if err != nil {
 				t.Fatalf("recv: %v", err)
 			}
-			for d := buf[:n]; len(d) > 0; {
-				l := 0
-				if len(d) >= 16 {
-					l = int(binary.NativeEndian.Uint32(d))
-				}
-				if l < 16 || l > len(d) {
-					t.Fatalf("malformed answer: nlmsg_len %d in %d bytes", l, len(d))
-				}
-				d = d[min((l+3)&^3, len(d)):]
+			if err := nettest.WellFormed(buf[:n]); err != nil {
+				t.Fatalf("malformed answer: %v", err)
 			}
 		}
-		if unprivileged {
-			after := ns.Links()
-			if len(after) != len(before) {
-				t.Fatalf("unprivileged datagram changed the links: %v -> %v", before, after)
-			}
-			for i := range after {
-				if after[i] != before[i] {
-					t.Fatalf("unprivileged datagram changed %v to %v", before[i], after[i])
-				}
-			}
+		if after := ns.Links(); unprivileged && !slices.Equal(before, after) {
+			t.Fatalf("unprivileged datagram changed the links: %v -> %v", before, after)
 		}
 		if err := k.CheckConsistency(); err != nil {
 			t.Fatalf("model inconsistent: %v", err)

@@ -3,6 +3,7 @@ package net
 import (
 	"encoding/binary"
 	"errors"
+	"slices"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -101,16 +102,8 @@ func fuzzOne(t *testing.T, b []byte, proto, opts uint8, unprivileged bool) {
 	if errorsSeen > requests {
 		t.Fatalf("%d NLMSG_ERRORs for %d requests", errorsSeen, requests)
 	}
-	if unprivileged {
-		after := ns.Links()
-		if len(after) != len(before) {
-			t.Fatalf("unprivileged datagram changed the links: %v -> %v", before, after)
-		}
-		for i := range after {
-			if after[i] != before[i] {
-				t.Fatalf("unprivileged datagram changed %v to %v", before[i], after[i])
-			}
-		}
+	if after := ns.Links(); unprivileged && !slices.Equal(before, after) {
+		t.Fatalf("unprivileged datagram changed the links: %v -> %v", before, after)
 	}
 	if err := k.CheckConsistency(); err != nil {
 		t.Fatalf("model inconsistent: %v", err)

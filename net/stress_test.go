@@ -1,7 +1,6 @@
 package net
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -9,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/knetlab/knet/net/nettest"
 )
 
 // TestStress runs mixed create/delete/up/down/get/dump/capture/namespace
@@ -30,19 +31,7 @@ func TestStress(t *testing.T) {
 		failures = append(failures, fmt.Sprintf(format, args...))
 		mu.Unlock()
 	}
-	wellFormed := func(b []byte) bool {
-		for len(b) > 0 {
-			if len(b) < 16 {
-				return false
-			}
-			l := int(binary.NativeEndian.Uint32(b))
-			if l < 16 || l > len(b) {
-				return false
-			}
-			b = b[min((l+3)&^3, len(b)):]
-		}
-		return true
-	}
+	wellFormed := func(b []byte) bool { return nettest.WellFormed(b) == nil }
 	for g := 0; g < 8; g++ {
 		wg.Add(1)
 		go func(g int) {

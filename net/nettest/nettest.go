@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -119,3 +120,19 @@ func U32(v uint32) []byte { b := make([]byte, 4); binary.NativeEndian.PutUint32(
 
 // Str is a NUL-terminated string payload.
 func Str(s string) []byte { return append([]byte(s), 0) }
+
+// WellFormed checks that a datagram is a sequence of whole netlink
+// messages: each nlmsg_len at least a header and within the datagram.
+func WellFormed(b []byte) error {
+	for len(b) > 0 {
+		if len(b) < 16 {
+			return fmt.Errorf("a tail of %d bytes, shorter than a netlink header", len(b))
+		}
+		l := int(binary.NativeEndian.Uint32(b))
+		if l < 16 || l > len(b) {
+			return fmt.Errorf("nlmsg_len %d in %d bytes", l, len(b))
+		}
+		b = b[min((l+3)&^3, len(b)):]
+	}
+	return nil
+}
