@@ -28,7 +28,7 @@ import (
 //     send order and only shows a wrong echo as a new number.
 //   - IFLA_INET6_CACHEINFO's tstamp (jiffies at creation) and
 //     reachable_time (randomised) in RTM_NEWLINK and RTM_DELLINK are
-//     zeroed.
+//     zeroed, in IFLA_AF_SPEC and, in PF_INET6 messages, IFLA_PROTINFO.
 //
 // Messages are found in datagrams and frames by walking nlmsg_len; a
 // message whose nlmsg_len runs past the datagram is normalised as far as
@@ -145,17 +145,26 @@ func (n *normalizer) msgs(ns string, proto int, b []byte) {
 					}
 				case t == unix.IFLA_AF_SPEC && withCacheinfo:
 					forAttrs(a[4:], func(fam uint16, f []byte) {
-						if fam != unix.AF_INET6 {
-							return
+						if fam == unix.AF_INET6 {
+							clearCacheinfo(f[4:])
 						}
-						forAttrs(f[4:], func(t uint16, c []byte) {
-							if t == unix.IFLA_INET6_CACHEINFO && len(c) >= 16 {
-								clear(c[8:16]) // tstamp, reachable_time
-							}
-						})
 					})
+				case t == unix.IFLA_PROTINFO && withCacheinfo && m[16] == unix.AF_INET6:
+					// A PF_INET6 link message carries the same IPv6 state
+					// in IFLA_PROTINFO (inet6_fill_ifinfo).
+					clearCacheinfo(a[4:])
 				}
 			})
+		}
+	})
+}
+
+// clearCacheinfo zeroes the time stamp and randomised reachable time of
+// the IFLA_INET6_CACHEINFO among the IPv6 attributes b.
+func clearCacheinfo(b []byte) {
+	forAttrs(b, func(t uint16, c []byte) {
+		if t == unix.IFLA_INET6_CACHEINFO && len(c) >= 20 {
+			clear(c[8:16]) // tstamp, reachable_time
 		}
 	})
 }

@@ -168,8 +168,11 @@ func rtnetlinkRcvMsg(skb *SkBuff, nlh []byte, extack *ExtAck) int {
 		if typ != RTM_GETLINK {
 			return -int(unix.EOPNOTSUPP)
 		}
-		if family == unix.AF_BRIDGE {
+		switch family {
+		case unix.AF_BRIDGE:
 			return sk.netlinkDumpStart(nlh, skb.portid, rtnlBridgeGetlink, nil)
+		case unix.AF_INET6:
+			return sk.netlinkDumpStart(nlh, skb.portid, inet6DumpIfinfo, nil)
 		}
 		return sk.netlinkDumpStart(nlh, skb.portid, rtnlDumpitSplitDone, nil)
 	}
@@ -1003,6 +1006,48 @@ func rtnlBridgeGetlink(cb *netlinkCallback, m *nlBuf) int {
 			return -int(unix.EINVAL)
 		}
 	}
+	return 0
+}
+
+// inet6DumpIfinfo is inet6_dump_ifinfo, the PF_INET6 link dump: every
+// device with an inet6_dev, NLMSG_DONE in the last datagram.
+func inet6DumpIfinfo(cb *netlinkCallback, m *nlBuf) int {
+	if cb.strictCheck {
+		// inet6_valid_dump_ifinfo; NL_SET_ERR_MSG_MOD names the module.
+		p := nlmsgPayload(cb.nlh)
+		if len(p) < sizeofIfinfomsg {
+			cb.extack.setMsg("ipv6: Invalid header for link dump")
+			return -int(unix.EINVAL)
+		}
+		if len(cb.nlh) > NLMSG_HDRLEN+sizeofIfinfomsg {
+			cb.extack.setMsg("ipv6: Invalid data after header")
+			return -int(unix.EINVAL)
+		}
+		ifm := parseIfinfomsg(p)
+		if ifm.pad != 0 || ifm.typ != 0 || ifm.flags != 0 || ifm.change != 0 || ifm.index != 0 {
+			cb.extack.setMsg("ipv6: Invalid values in header for dump request")
+			return -int(unix.EINVAL)
+		}
+	}
+	ctx, _ := cb.data.(*linkDump)
+	if ctx == nil {
+		ctx = &linkDump{}
+		cb.data = ctx
+	}
+	n := cb.net
+	n.k.rtnl.RLock(cb.rtnlShard)
+	defer n.k.rtnl.RUnlock(cb.rtnlShard)
+	for _, idx := range n.devOrder[sort.SearchInts(n.devOrder, ctx.ifindex):] {
+		ctx.ifindex = idx
+		dev := n.devByIndex[idx]
+		if !dev.inet6 {
+			continue
+		}
+		if !inet6FillIfinfo(m, dev, cb.portid, cb.seq, NLM_F_MULTI) {
+			return -int(unix.EMSGSIZE)
+		}
+	}
+	ctx.ifindex = 1 << 62
 	return 0
 }
 

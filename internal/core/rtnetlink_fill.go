@@ -205,29 +205,67 @@ func rtnlFillLinkAF(m *nlBuf, dev *NetDevice, extMask uint32) {
 	}
 	if dev.inet6 {
 		in6 := m.nestStart(unix.AF_INET6)
-		var ifFlags uint32
-		if dev.inet6Ready {
-			ifFlags = inet6IfReady
-		}
-		m.putU32(unix.IFLA_INET6_FLAGS, ifFlags)
-		ci := m.reserveRaw(unix.IFLA_INET6_CACHEINFO, 16)
-		binary.NativeEndian.PutUint32(m.b[ci:], ipv6MaxPlen)
-		binary.NativeEndian.PutUint32(m.b[ci+4:], dev.inet6Tstamp)
-		binary.NativeEndian.PutUint32(m.b[ci+8:], dev.inet6Reachable)
-		binary.NativeEndian.PutUint32(m.b[ci+12:], ipv6RetransTimeMsecs)
-		c6 := m.len() + NLA_HDRLEN
-		m.putBytes(inet6ConfAttr)
-		binary.NativeEndian.PutUint32(m.b[c6+4*devconfMTU6:], dev.inet6MTU)
-		if lo == 1 {
-			binary.NativeEndian.PutUint32(m.b[c6+4*devconfUseTempaddr:], 0xffffffff)
-		}
-		if extMask&RTEXT_FILTER_SKIP_STATS == 0 {
-			m.putBytes(inet6StatsAttrs)
-		}
-		m.putBytes(inet6TrailerAttr)
+		inet6FillIfla6Attrs(m, dev, extMask)
 		m.nestEnd(in6)
 	}
 	m.nestEnd(af)
+}
+
+// inet6FillIfla6Attrs is inet6_fill_ifla6_attrs: the inet6_dev's flags,
+// cache info, devconf, statistics (unless skipped), token and address
+// generation mode.
+func inet6FillIfla6Attrs(m *nlBuf, dev *NetDevice, extMask uint32) {
+	lo := dev.Flags&IFF_LOOPBACK != 0
+	var ifFlags uint32
+	if dev.inet6Ready {
+		ifFlags = inet6IfReady
+	}
+	m.putU32(unix.IFLA_INET6_FLAGS, ifFlags)
+	ci := m.reserveRaw(unix.IFLA_INET6_CACHEINFO, 16)
+	binary.NativeEndian.PutUint32(m.b[ci:], ipv6MaxPlen)
+	binary.NativeEndian.PutUint32(m.b[ci+4:], dev.inet6Tstamp)
+	binary.NativeEndian.PutUint32(m.b[ci+8:], dev.inet6Reachable)
+	binary.NativeEndian.PutUint32(m.b[ci+12:], ipv6RetransTimeMsecs)
+	c6 := m.len() + NLA_HDRLEN
+	m.putBytes(inet6ConfAttr)
+	binary.NativeEndian.PutUint32(m.b[c6+4*devconfMTU6:], dev.inet6MTU)
+	if lo {
+		binary.NativeEndian.PutUint32(m.b[c6+4*devconfUseTempaddr:], 0xffffffff)
+	}
+	if extMask&RTEXT_FILTER_SKIP_STATS == 0 {
+		m.putBytes(inet6StatsAttrs)
+	}
+	m.putBytes(inet6TrailerAttr)
+}
+
+// inet6FillIfinfo is inet6_fill_ifinfo (net/ipv6/addrconf.c): the
+// PF_INET6 view of a device, its IPv6 state in IFLA_PROTINFO.
+func inet6FillIfinfo(m *nlBuf, dev *NetDevice, portid, seq uint32, flags uint16) bool {
+	start := m.putHeader(RTM_NEWLINK, flags, seq, portid, sizeofIfinfomsg)
+	ifm := m.b[start+NLMSG_HDRLEN:]
+	ifm[0] = unix.AF_INET6
+	binary.NativeEndian.PutUint16(ifm[2:], dev.Type)
+	binary.NativeEndian.PutUint32(ifm[4:], uint32(dev.ifindex))
+	binary.NativeEndian.PutUint32(ifm[8:], devGetFlags(dev))
+	m.putString(IFLA_IFNAME, dev.name)
+	if dev.AddrLen != 0 {
+		m.putAttr(IFLA_ADDRESS, dev.DevAddr[:dev.AddrLen])
+	}
+	m.putU32(IFLA_MTU, dev.MTU)
+	oper := uint8(IF_OPER_DOWN)
+	if dev.start {
+		oper = dev.operstate
+	}
+	m.putU8(IFLA_OPERSTATE, oper)
+	pi := m.nestStart(IFLA_PROTINFO)
+	inet6FillIfla6Attrs(m, dev, 0)
+	m.nestEnd(pi)
+	m.endMsg(start)
+	if m.overflow() {
+		m.cancel(start)
+		return false
+	}
+	return true
 }
 
 // inet6Touch records the inet6_dev time stamp (jiffies as centiseconds
