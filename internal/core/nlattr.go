@@ -167,12 +167,10 @@ func nlaAlign(n int) int   { return (n + NLA_ALIGNTO - 1) &^ (NLA_ALIGNTO - 1) }
 func nlmsgAlign(n int) int { return (n + NLMSG_ALIGNTO - 1) &^ (NLMSG_ALIGNTO - 1) }
 
 // nlaParse is __nla_validate_parse: it fills tb (indexed by type, length
-// maxtype+1) from the attribute stream b, which starts at offset base from
-// the nlmsghdr, validating each attribute against policy.
+// maxtype+1, zeroed by the caller) from the attribute stream b, which
+// starts at offset base from the nlmsghdr, validating each attribute
+// against policy.
 func nlaParse(tb []Attr, maxtype int, b []byte, base int, policy []nlaPolicy, validate int, extack *ExtAck) error {
-	for i := range tb {
-		tb[i] = Attr{}
-	}
 	rem := len(b)
 	off := 0
 	for nlaOK(b[off:], rem) {

@@ -25,40 +25,46 @@ func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, typ uint16, portid, seq, change ui
 	binary.NativeEndian.PutUint32(ifm[12:], change)
 
 	m.putString(IFLA_IFNAME, dev.name)
-	m.putU32(IFLA_TXQLEN, dev.TxQueueLen)
 	oper := uint8(IF_OPER_DOWN)
 	if dev.start {
 		oper = dev.operstate
 	}
-	m.putU8(IFLA_OPERSTATE, oper)
-	m.putU8(IFLA_LINKMODE, dev.linkMode)
-	m.putU8(IFLA_NETNS_IMMUTABLE, b2u8(dev.NetnsImmutable))
-	m.putU32(IFLA_MTU, dev.MTU)
-	m.putU32(IFLA_MIN_MTU, dev.MinMTU)
-	m.putU32(IFLA_MAX_MTU, dev.MaxMTU)
-	m.putU32(IFLA_GROUP, dev.group)
-	m.putU32(IFLA_PROMISCUITY, dev.promiscuity)
-	m.putU32(IFLA_ALLMULTI, dev.allmulti)
-	m.putU32(IFLA_NUM_TX_QUEUES, dev.numTxQueues)
-	m.putU32(IFLA_GSO_MAX_SEGS, dev.gsoMaxSegs)
-	m.putU32(IFLA_GSO_MAX_SIZE, dev.gsoMaxSize)
-	m.putU32(IFLA_GRO_MAX_SIZE, dev.groMaxSize)
-	m.putU32(IFLA_GSO_IPV4_MAX_SIZE, dev.gsoIPv4MaxSize)
-	m.putU32(IFLA_GRO_IPV4_MAX_SIZE, dev.groIPv4MaxSize)
-	m.putU32(IFLA_TSO_MAX_SIZE, dev.TSOMaxSize)
-	m.putU32(IFLA_TSO_MAX_SEGS, dev.tsoMaxSegs)
-	m.putU32(IFLA_MAX_PACING_OFFLOAD_HORIZON, 0)
-	m.putU32(IFLA_NUM_RX_QUEUES, dev.numRxQueues)
-	m.putU8(IFLA_CARRIER, b2u8(!dev.noCarrier))
+	// The fixed run from IFLA_TXQLEN to IFLA_CARRIER, then (without an
+	// alias) to IFLA_PROTO_DOWN: one copy of the pre-encoded headers, then
+	// the values written in place.
+	off := m.len()
+	m.putBytes(ifinfoFixedA[:])
+	b := m.b[off:]
+	put32 := func(slot int, v uint32) { binary.NativeEndian.PutUint32(b[slot:], v) }
+	put32(4, dev.TxQueueLen)
+	b[12] = oper
+	b[20] = dev.linkMode
+	b[28] = b2u8(dev.NetnsImmutable)
+	put32(36, dev.MTU)
+	put32(44, dev.MinMTU)
+	put32(52, dev.MaxMTU)
+	put32(60, dev.group)
+	put32(68, dev.promiscuity)
+	put32(76, dev.allmulti)
+	put32(84, dev.numTxQueues)
+	put32(92, dev.gsoMaxSegs)
+	put32(100, dev.gsoMaxSize)
+	put32(108, dev.groMaxSize)
+	put32(116, dev.gsoIPv4MaxSize)
+	put32(124, dev.groIPv4MaxSize)
+	put32(132, dev.TSOMaxSize)
+	put32(140, dev.tsoMaxSegs)
+	put32(156, dev.numRxQueues)
+	b[164] = b2u8(!dev.noCarrier)
 	if dev.ifalias != "" {
 		m.putString(IFLA_IFALIAS, dev.ifalias)
 	}
-	m.putU32(IFLA_CARRIER_CHANGES, dev.carrierUp+dev.carrierDown)
-	m.putU32(IFLA_CARRIER_UP_COUNT, dev.carrierUp)
-	m.putU32(IFLA_CARRIER_DOWN_COUNT, dev.carrierDown)
-	m.putU16(IFLA_HEADROOM, 0)
-	m.putU16(IFLA_TAILROOM, 0)
-	m.putU8(IFLA_PROTO_DOWN, 0)
+	off = m.len()
+	m.putBytes(ifinfoFixedB[:])
+	b = m.b[off:]
+	binary.NativeEndian.PutUint32(b[4:], dev.carrierUp+dev.carrierDown)
+	binary.NativeEndian.PutUint32(b[12:], dev.carrierUp)
+	binary.NativeEndian.PutUint32(b[20:], dev.carrierDown)
 	if event != IFLA_EVENT_NONE {
 		m.putU32(IFLA_EVENT, event)
 	}
@@ -89,6 +95,38 @@ func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, typ uint16, portid, seq, change ui
 	}
 	return true
 }
+
+// ifinfoFixedA and ifinfoFixedB are the attribute headers (values zero) of
+// rtnl_fill_ifinfo's fixed-size runs: IFLA_TXQLEN through IFLA_CARRIER,
+// and IFLA_CARRIER_CHANGES through IFLA_PROTO_DOWN.
+var ifinfoFixedA, ifinfoFixedB = func() (a [168]byte, b [48]byte) {
+	var m nlBuf
+	m.putU32(IFLA_TXQLEN, 0)
+	m.putU8(IFLA_OPERSTATE, 0)
+	m.putU8(IFLA_LINKMODE, 0)
+	m.putU8(IFLA_NETNS_IMMUTABLE, 0)
+	for _, t := range []uint16{IFLA_MTU, IFLA_MIN_MTU, IFLA_MAX_MTU, IFLA_GROUP, IFLA_PROMISCUITY,
+		IFLA_ALLMULTI, IFLA_NUM_TX_QUEUES, IFLA_GSO_MAX_SEGS, IFLA_GSO_MAX_SIZE, IFLA_GRO_MAX_SIZE,
+		IFLA_GSO_IPV4_MAX_SIZE, IFLA_GRO_IPV4_MAX_SIZE, IFLA_TSO_MAX_SIZE, IFLA_TSO_MAX_SEGS,
+		IFLA_MAX_PACING_OFFLOAD_HORIZON, IFLA_NUM_RX_QUEUES} {
+		m.putU32(t, 0)
+	}
+	m.putU8(IFLA_CARRIER, 0)
+	if copy(a[:], m.b) != len(a) || len(m.b) != len(a) {
+		panic("ifinfoFixedA size")
+	}
+	m = nlBuf{}
+	m.putU32(IFLA_CARRIER_CHANGES, 0)
+	m.putU32(IFLA_CARRIER_UP_COUNT, 0)
+	m.putU32(IFLA_CARRIER_DOWN_COUNT, 0)
+	m.putU16(IFLA_HEADROOM, 0)
+	m.putU16(IFLA_TAILROOM, 0)
+	m.putU8(IFLA_PROTO_DOWN, 0)
+	if copy(b[:], m.b) != len(b) || len(m.b) != len(b) {
+		panic("ifinfoFixedB size")
+	}
+	return a, b
+}()
 
 func b2u8(b bool) uint8 {
 	if b {
