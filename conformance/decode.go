@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/knetlab/knet/examples/nlmon/decode"
 )
 
 // Text renders a result's events as lines: one header line per event,
@@ -302,35 +304,11 @@ func (d *decoder) nlerr(p []byte, flags uint16, base int, in string) {
 	}
 }
 
-var ifFlagNames = []struct {
-	bit  uint32
-	name string
-}{
-	{unix.IFF_UP, "UP"}, {unix.IFF_BROADCAST, "BROADCAST"}, {unix.IFF_DEBUG, "DEBUG"},
-	{unix.IFF_LOOPBACK, "LOOPBACK"}, {unix.IFF_POINTOPOINT, "POINTOPOINT"}, {unix.IFF_NOTRAILERS, "NOTRAILERS"},
-	{unix.IFF_RUNNING, "RUNNING"}, {unix.IFF_NOARP, "NOARP"}, {unix.IFF_PROMISC, "PROMISC"},
-	{unix.IFF_ALLMULTI, "ALLMULTI"}, {unix.IFF_MASTER, "MASTER"}, {unix.IFF_SLAVE, "SLAVE"},
-	{unix.IFF_MULTICAST, "MULTICAST"}, {unix.IFF_PORTSEL, "PORTSEL"}, {unix.IFF_AUTOMEDIA, "AUTOMEDIA"},
-	{unix.IFF_DYNAMIC, "DYNAMIC"}, {unix.IFF_LOWER_UP, "LOWER_UP"}, {unix.IFF_DORMANT, "DORMANT"},
-	{unix.IFF_ECHO, "ECHO"},
-}
-
 func ifFlags(f uint32) string {
 	if f == 0 {
 		return "0"
 	}
-	var n []string
-	rest := f
-	for _, x := range ifFlagNames {
-		if f&x.bit != 0 {
-			n = append(n, x.name)
-			rest &^= x.bit
-		}
-	}
-	if rest != 0 {
-		n = append(n, fmt.Sprintf("%#x", rest))
-	}
-	return fmt.Sprintf("%#x<%s>", f, strings.Join(n, ","))
+	return fmt.Sprintf("%#x<%s>", f, strings.Join(decode.IfFlagNames(f), ","))
 }
 
 // Attribute kinds for the decoder.

@@ -1,7 +1,10 @@
 package net
 
 import (
+	"errors"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/knetlab/knet/internal/core"
 )
@@ -36,7 +39,7 @@ func (ns *Namespace) capture(ifname string, capNetRaw bool) (*Capture, error) {
 	idx := 0
 	if ifname != "" {
 		if idx = ns.n.IfindexByName(ifname); idx == 0 {
-			return nil, wrapErr("bind", errNoDevice)
+			return nil, wrapErr("bind", unix.ENODEV)
 		}
 	}
 	ps, err := ns.n.PacketCreate(idx, capNetRaw)
@@ -61,7 +64,7 @@ func (c *Capture) Read() (Frame, error) {
 func (c *Capture) TryRead() (f Frame, ok bool, err error) {
 	pf, err := c.ps.Recv(false)
 	if err != nil {
-		if isEAGAIN(err) {
+		if errors.Is(err, unix.EAGAIN) {
 			return Frame{}, false, nil
 		}
 		return Frame{}, false, wrapErr("recvfrom", err)

@@ -22,9 +22,3 @@ func wrapErr(call string, err error) error {
 	}
 	return err
 }
-
-var errNoDevice = unix.ENODEV
-
-func isEAGAIN(err error) bool { return errors.Is(err, unix.EAGAIN) }
-
-var errDeadline = os.ErrDeadlineExceeded

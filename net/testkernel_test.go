@@ -1,6 +1,12 @@
 package net
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
+
+// errDeadline is what a read past its deadline returns.
+var errDeadline = os.ErrDeadlineExceeded
 
 // newTestKernel boots a kernel whose consistency is checked when the test
 // ends.

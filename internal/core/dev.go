@@ -423,7 +423,6 @@ func (n *Net) devIndexReserve(ifindex int) (int, error) {
 // gets a valid name, an ifindex and its per-CPU stats, and is listed in its
 // namespace. Devices not created through rtnetlink are announced here.
 func (n *Net) RegisterNetdevice(dev *NetDevice) error {
-	n.k.assertRTNL()
 	dev.net = n
 	name, err := n.devPrepValidName(dev.name, unix.EEXIST)
 	if err != nil {

@@ -87,8 +87,6 @@ func (k *Kernel) nextRover() uint32 {
 	}
 }
 
-func (k *Kernel) assertRTNL() {}
-
 // RtnlLock and RtnlUnlock are rtnl_lock/rtnl_unlock.
 func (k *Kernel) RtnlLock()   { k.rtnl.Lock() }
 func (k *Kernel) RtnlUnlock() { k.rtnl.Unlock() }
