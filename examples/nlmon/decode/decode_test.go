@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/knetlab/knet/examples/nlmon/decode"
+	"github.com/knetlab/knet/net/nettest"
 )
 
 func msg(typ, flags uint16, seq, pid uint32, payload ...[]byte) []byte {
@@ -25,16 +26,12 @@ func msg(typ, flags uint16, seq, pid uint32, payload ...[]byte) []byte {
 	return b
 }
 
-func attr(typ uint16, data []byte) []byte {
-	b := make([]byte, (4+len(data)+3)&^3)
-	binary.NativeEndian.PutUint16(b, uint16(4+len(data)))
-	binary.NativeEndian.PutUint16(b[2:], typ)
-	copy(b[4:], data)
-	return b
-}
+var (
+	attr = nettest.Attr
+	u32  = nettest.U32
+)
 
-func u32(v uint32) []byte { return binary.NativeEndian.AppendUint32(nil, v) }
-func s32(v int32) []byte  { return u32(uint32(v)) }
+func s32(v int32) []byte { return u32(uint32(v)) }
 
 func ifinfo(typ uint16, index int32, flags, change uint32) []byte {
 	b := make([]byte, 16)
