@@ -21,6 +21,7 @@ package module
 import (
 	"errors"
 	"io"
+	"os"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -62,29 +63,28 @@ func init() {
 	}
 }
 
-// Install makes the module known to k (net.Kernel.AddModule), as
-// installing its .ko does; it is not loaded. Installing a module of a
-// name k already knows fails with EEXIST.
+// Install makes the module known to k, as installing its .ko under
+// /lib/modules does; it is not loaded. Installing a module of a name k
+// already knows fails with EEXIST.
 func (m *Module) Install(k *net.Kernel) error {
 	if m.Name == "" {
 		return unix.EINVAL
 	}
+	ck := kernelref.Of(k)
 	var (
 		mu    sync.Mutex
 		state io.Closer
 	)
-	return k.AddModule(&net.Module{
+	cm := &core.Module{
 		Name:    m.Name,
 		Aliases: m.Aliases,
-		Init: func(k *net.Kernel) error {
-			ck := kernelref.Of(k)
-			// init_module lists the module (MODULE_STATE_COMING) before
-			// its init runs, so the handle is found by name.
-			this := &ThisModule{nk: k, k: ck, m: ck.Module(m.Name), desc: m}
+		Init: func(_ *core.Kernel, cm *core.Module) error {
 			if m.Init == nil {
 				return nil
 			}
-			st, err := m.Init(this)
+			// init_module lists the module (MODULE_STATE_COMING) before
+			// its init runs, so the handle is its struct module.
+			st, err := m.Init(&ThisModule{nk: k, k: ck, m: cm, desc: m})
 			if err != nil {
 				return binding.Errno(err)
 			}
@@ -93,7 +93,7 @@ func (m *Module) Install(k *net.Kernel) error {
 			mu.Unlock()
 			return nil
 		},
-		Exit: func(*net.Kernel) {
+		Exit: func(*core.Kernel, *core.Module) {
 			mu.Lock()
 			st := state
 			state = nil
@@ -102,7 +102,11 @@ func (m *Module) Install(k *net.Kernel) error {
 				_ = st.Close()
 			}
 		},
-	})
+	}
+	if err := ck.AddModule(cm); err != nil {
+		return &os.SyscallError{Syscall: "init_module", Err: err}
+	}
+	return nil
 }
 
 // Load installs the module in k if it is not known yet and loads it

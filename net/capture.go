@@ -13,14 +13,20 @@ import (
 // receives it with the sockaddr_ll of recvfrom.
 type Frame struct {
 	Data []byte
-	// Protocol is sll_protocol in host order. On an nlmon device it is the
-	// netlink protocol of the message (0 for NETLINK_ROUTE).
+	// Protocol is sll_protocol in host order: the Ethernet type of an
+	// Ethernet frame; on an nlmon device the netlink protocol of the
+	// message (0 for NETLINK_ROUTE).
 	Protocol uint16
-	PktType  uint8  // sll_pkttype: 4 (PACKET_OUTGOING) on the transmit path
-	Hatype   uint16 // sll_hatype: the device type, 824 for nlmon
-	Ifindex  int    // sll_ifindex
-	Halen    uint8  // sll_halen
-	Time     time.Time
+	// PktType is sll_pkttype: PACKET_OUTGOING (4) on the transmit path;
+	// on receive PACKET_HOST (0), PACKET_BROADCAST (1), PACKET_MULTICAST
+	// (2) or PACKET_OTHERHOST (3), from the destination address.
+	PktType uint8
+	Hatype  uint16 // sll_hatype: the device type, 824 for nlmon
+	Ifindex int    // sll_ifindex
+	Halen   uint8  // sll_halen: 6 on an Ethernet device, 0 on nlmon
+	// Addr is sll_addr: the frame's source address on an Ethernet device.
+	Addr [8]byte
+	Time time.Time
 }
 
 // Capture is a packet socket (AF_PACKET, SOCK_RAW, ETH_P_ALL) bound to one
@@ -83,3 +89,14 @@ func (c *Capture) Stats() (received, dropped uint64) { return c.ps.Stats() }
 
 // Close closes the capture.
 func (c *Capture) Close() error { return wrapErr("close", c.ps.Close()) }
+
+// Send transmits frame on the device the capture is bound to, as sendto(2)
+// on a SOCK_RAW AF_PACKET socket does (packet_sendmsg, then
+// dev_queue_xmit): frame is the whole link-layer frame, Ethernet header
+// included. It fails with ENETDOWN when the device is down, EMSGSIZE when
+// the frame exceeds the device's MTU plus its link-layer header, and
+// ENOBUFS when the device dropped it. The sending socket does not see its
+// own frame; other captures on the device do, as PACKET_OUTGOING.
+func (c *Capture) Send(frame []byte) error {
+	return wrapErr("sendto", c.ps.Sendmsg(frame))
+}

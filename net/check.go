@@ -16,30 +16,46 @@ func (k *Kernel) CheckConsistency() error {
 	return errors.Join(k.k.CheckInvariants()...)
 }
 
-// FaultPoint names an allocation site of the core that a test can make
+// FaultPoint names an allocation site of the kernel that a test can make
 // fail, in the spirit of the kernel's failslab.
-type FaultPoint = core.FaultPoint
+type FaultPoint int
 
 // The allocation sites.
 const (
-	FaultNetdevAlloc = core.FailNetdevAlloc // alloc_netdev_mqs
-	FaultPrivAlloc   = core.FailPrivAlloc   // the driver's private area
-	FaultPcpuStats   = core.FailPcpuStats   // netdev_do_alloc_pcpu_stats
-	FaultRegister    = core.FailRegister    // register_netdevice
-	FaultSkbAlloc    = core.FailSkbAlloc    // alloc_skb: replies, acks, dumps, notifications
-	FaultSkbClone    = core.FailSkbClone    // skb_clone: tap copies and broadcast clones
+	FaultNetdevAlloc FaultPoint = iota // alloc_netdev_mqs
+	FaultPrivAlloc                     // the driver's private area
+	FaultPcpuStats                     // netdev_do_alloc_pcpu_stats
+	FaultRegister                      // register_netdevice (the device's kobjects)
+	FaultSkbAlloc                      // alloc_skb: replies, acks, dumps, notifications, frames
+	FaultSkbClone                      // skb_clone: tap copies and broadcast clones
 )
+
+var faultPoints = [...]core.FaultPoint{
+	FaultNetdevAlloc: core.FailNetdevAlloc,
+	FaultPrivAlloc:   core.FailPrivAlloc,
+	FaultPcpuStats:   core.FailPcpuStats,
+	FaultRegister:    core.FailRegister,
+	FaultSkbAlloc:    core.FailSkbAlloc,
+	FaultSkbClone:    core.FailSkbClone,
+}
+
+func (p FaultPoint) core() core.FaultPoint {
+	if p < 0 || int(p) >= len(faultPoints) {
+		panic("net: unknown FaultPoint")
+	}
+	return faultPoints[p]
+}
 
 // FailNth makes the nth allocation from now at point fail (1 = the next).
 // The failing path returns the kernel's errno (ENOMEM or ENOBUFS) and
 // leaves no trace.
-func (k *Kernel) FailNth(point FaultPoint, nth int) { k.k.FailNth(point, nth) }
+func (k *Kernel) FailNth(point FaultPoint, nth int) { k.k.FailNth(point.core(), nth) }
 
 // FailRandom makes every allocation at point fail with probability prob,
 // reproducibly for a given seed; 0 turns it off.
 func (k *Kernel) FailRandom(point FaultPoint, prob float64, seed uint64) {
-	k.k.FailRandom(point, prob, seed)
+	k.k.FailRandom(point.core(), prob, seed)
 }
 
 // FaultsFired reports how many injected failures happened at point.
-func (k *Kernel) FaultsFired(point FaultPoint) int { return k.k.FaultsFired(point) }
+func (k *Kernel) FaultsFired(point FaultPoint) int { return k.k.FaultsFired(point.core()) }

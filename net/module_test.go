@@ -14,15 +14,15 @@ import (
 
 // monModule is a module whose init registers the test kind, as nlmon's
 // module_init does.
-func monModule(k *Kernel, t *testing.T) *Module {
+func monModule(k *Kernel, t *testing.T) *core.Module {
 	var ops *core.RtnlLinkOps
-	m := &Module{Name: "testmon", Aliases: []string{"rtnl-link-testmon"}}
-	m.Init = func(k *Kernel) error {
-		ops = registerTestMon(t, k, "testmon", m.m)
+	m := &core.Module{Name: "testmon", Aliases: []string{"rtnl-link-testmon"}}
+	m.Init = func(_ *core.Kernel, m *core.Module) error {
+		ops = registerTestMon(t, k, "testmon", m)
 		return nil
 	}
-	m.Exit = func(k *Kernel) { k.k.RtnlLinkUnregister(ops) }
-	if err := k.AddModule(m); err != nil {
+	m.Exit = func(*core.Kernel, *core.Module) { k.k.RtnlLinkUnregister(ops) }
+	if err := k.k.AddModule(m); err != nil {
 		t.Fatal(err)
 	}
 	return m

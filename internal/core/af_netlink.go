@@ -515,6 +515,9 @@ func (s *Sock) Sendmsg(b []byte, dstPortid uint32, dstGroups uint32) error {
 	err := s.net.netlinkUnicast(s, skb, dstPortid, false)
 	if dstPortid == 0 {
 		skb.release() // the kernel has handled it
+		// Work the request queued with no delay (a linkwatch event) has
+		// run by the time user space looks again.
+		s.net.k.runDueWork()
 	}
 	return err
 }
@@ -855,6 +858,7 @@ func (s *Sock) Close() error {
 // netlinkCallback mirrors struct netlink_callback: the state of one dump.
 type netlinkCallback struct {
 	net         *Net
+	sk          *Sock // the dumping socket
 	dump        func(cb *netlinkCallback, m *nlBuf) int
 	done        func(cb *netlinkCallback)
 	nlh         []byte // the request message, header included
@@ -883,6 +887,7 @@ func (s *Sock) netlinkDumpStart(nlh []byte, portid uint32, dump func(*netlinkCal
 	copy(req, nlh)
 	s.cb = &netlinkCallback{
 		net:         s.net,
+		sk:          s,
 		dump:        dump,
 		nlh:         req,
 		portid:      portid,

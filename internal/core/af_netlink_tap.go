@@ -148,11 +148,3 @@ func netlinkDeliverTapSkb(skb *SkBuff, dev *NetDevice) int {
 	}
 	return ret
 }
-
-// netXmitErrno is net_xmit_errno.
-func netXmitErrno(e int) int {
-	if e != NET_XMIT_CN {
-		return -int(unix.ENOBUFS)
-	}
-	return 0
-}

@@ -45,7 +45,7 @@ func sendGetlink(t *testing.T, s *Sock) {
 }
 
 func TestTapAddRemove(t *testing.T) {
-	k := NewKernel()
+	k := NewKernel(nil)
 	n := k.InitNet()
 	if err := NetlinkAddTap(&NetlinkTap{Dev: n.Loopback()}); !errors.Is(err, unix.EINVAL) {
 		t.Errorf("tap on lo: %v, want EINVAL", err)
@@ -67,7 +67,7 @@ func TestTapAddRemove(t *testing.T) {
 // TestTapOrderAndFailure: every tap gets its own copy, newest first, and a
 // tap whose transmit fails stops the walk for that message.
 func TestTapOrderAndFailure(t *testing.T) {
-	k := NewKernel()
+	k := NewKernel(nil)
 	n := k.InitNet()
 	var order []string
 	var failFirst atomic.Bool
@@ -104,7 +104,7 @@ func TestTapOrderAndFailure(t *testing.T) {
 
 // TestDevQueueXmitDown: a device that is down drops on the noop qdisc.
 func TestDevQueueXmitDown(t *testing.T) {
-	k := NewKernel()
+	k := NewKernel(nil)
 	n := k.InitNet()
 	called := false
 	dev := tapDev(t, n, "t0", func(*SkBuff, *NetDevice) int { called = true; return NETDEV_TX_OK })
@@ -122,7 +122,7 @@ func TestDevQueueXmitDown(t *testing.T) {
 // TestTapRemoveWaitsForDeliveries: once NetlinkRemoveTap returns, the
 // device's transmit is never called again (synchronize_net).
 func TestTapRemoveWaitsForDeliveries(t *testing.T) {
-	k := NewKernel()
+	k := NewKernel(nil)
 	n := k.InitNet()
 	var removed atomic.Bool
 	var late atomic.Int64

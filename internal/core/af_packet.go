@@ -19,10 +19,11 @@ type PacketFrame struct {
 	// Protocol is sll_protocol in host order: for an nlmon device, the
 	// netlink protocol of the captured message.
 	Protocol uint16
-	PktType  uint8  // sll_pkttype: PACKET_OUTGOING on the transmit path
-	Hatype   uint16 // sll_hatype: dev->type
-	Ifindex  int    // sll_ifindex
-	Halen    uint8  // sll_halen: 0 for devices without header_ops
+	PktType  uint8   // sll_pkttype: PACKET_OUTGOING on the transmit path
+	Hatype   uint16  // sll_hatype: dev->type
+	Ifindex  int     // sll_ifindex
+	Halen    uint8   // sll_halen: 0 for devices without header_ops
+	Addr     [8]byte // sll_addr: the source address, for Ethernet devices
 	Time     time.Time
 }
 
@@ -145,23 +146,38 @@ func (t *packetTable) closeAll() {
 
 // devQueueXmitNit is dev_queue_xmit_nit: every running ETH_P_ALL socket of
 // the device's namespace bound to it (or to all) gets a copy marked
-// PACKET_OUTGOING.
+// PACKET_OUTGOING, except the socket that sent the frame.
 func devQueueXmitNit(skb *SkBuff, dev *NetDevice) {
+	devDeliverTaps(skb, dev, PACKET_OUTGOING)
+}
+
+// devDeliverTaps delivers skb to the namespace's running ETH_P_ALL
+// sockets bound to dev or to every device, with pkttype, skipping the
+// socket the frame came from (skb_loop_sk). It reports whether any socket
+// was a candidate (pt_prev in __netif_receive_skb_core), which decides
+// whether an unhandled frame counts as dropped.
+func devDeliverTaps(skb *SkBuff, dev *NetDevice, pkttype uint8) bool {
 	p := dev.net.packet.running.Load()
 	if p == nil {
-		return
+		return false
 	}
+	any := false
 	for _, ps := range *p {
 		if i := ps.ifindex.Load(); i != 0 && i != int64(dev.ifindex) {
 			continue
 		}
-		ps.packetRcv(skb, dev)
+		if ps == skb.psk {
+			continue
+		}
+		any = true
+		ps.packetRcv(skb, dev, pkttype)
 	}
+	return any
 }
 
 // packetRcv is packet_rcv for SOCK_RAW: drop when the receive buffer is
-// full, else queue a copy.
-func (ps *PacketSock) packetRcv(skb *SkBuff, dev *NetDevice) {
+// full, else queue a copy with its sockaddr_ll.
+func (ps *PacketSock) packetRcv(skb *SkBuff, dev *NetDevice, pkttype uint8) {
 	truesize := skbTruesize(len(skb.Data))
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
@@ -174,14 +190,20 @@ func (ps *PacketSock) packetRcv(skb *SkBuff, dev *NetDevice) {
 	}
 	data := make([]byte, len(skb.Data))
 	copy(data, skb.Data)
-	ps.queue = append(ps.queue, &PacketFrame{
+	f := &PacketFrame{
 		Data:     data,
 		Protocol: skb.Protocol,
-		PktType:  PACKET_OUTGOING,
+		PktType:  pkttype,
 		Hatype:   dev.Type,
 		Ifindex:  dev.ifindex,
-		Time:     time.Now(),
-	})
+		Time:     dev.net.k.wallTime(),
+	}
+	if dev.HeaderOps == HeaderOpsEth && len(data) >= ETH_HLEN {
+		// dev_parse_header: eth_header_parse gives the source address.
+		f.Halen = ETH_ALEN
+		copy(f.Addr[:], data[ETH_ALEN:2*ETH_ALEN])
+	}
+	ps.queue = append(ps.queue, f)
 	ps.rmem += truesize
 	ps.packets++
 	ps.wakeLocked()
@@ -291,5 +313,63 @@ func (ps *PacketSock) Close() error {
 	ps.running = false
 	t.publishLocked()
 	t.mu.Unlock()
+	return nil
+}
+
+// Sendmsg is packet_sendmsg (packet_snd) for a SOCK_RAW socket sending
+// on the device it is bound to: frame is the whole link-layer frame. The
+// checks come in the kernel's order: ENXIO without a device, ENETDOWN when
+// it is down, EMSGSIZE above MTU plus link-layer header (plus a VLAN tag's
+// room), EINVAL for a frame shorter than the link-layer header; then
+// dev_queue_xmit, whose drops are ENOBUFS.
+func (ps *PacketSock) Sendmsg(frame []byte) error {
+	n := ps.net
+	k := n.k
+	defer k.runDueWork()
+	ps.mu.Lock()
+	closed := ps.closed
+	ps.mu.Unlock()
+	if closed {
+		return unix.EBADF
+	}
+	idx := ps.ifindex.Load()
+	k.rtnl.RLock(0)
+	dev := n.devByIndex[int(idx)]
+	if idx <= 0 || dev == nil {
+		k.rtnl.RUnlock(0)
+		return unix.ENXIO
+	}
+	up, mtu, hlen, typ := dev.Flags&IFF_UP != 0, int(dev.MTU), int(dev.HardHeaderLen), dev.Type
+	k.rtnl.RUnlock(0)
+	if !up {
+		return unix.ENETDOWN
+	}
+	if len(frame) > mtu+hlen+VLAN_HLEN {
+		return unix.EMSGSIZE
+	}
+	if k.fail(FailSkbAlloc) != nil {
+		return unix.ENOBUFS
+	}
+	// dev_validate_header: shorter than the link-layer header is invalid,
+	// since no modelled header_ops has a validate callback.
+	if len(frame) == 0 || len(frame) < hlen {
+		return unix.EINVAL
+	}
+	if len(frame) > mtu+hlen && !(typ == ARPHRD_ETHER && ethHeaderParseProtocol(frame) == ETH_P_8021Q) {
+		return unix.EMSGSIZE // packet_extra_vlan_len_allowed
+	}
+	data := make([]byte, len(frame))
+	copy(data, frame)
+	skb := &SkBuff{Data: data, Dev: dev, psk: ps, truesize: skbTruesize(len(data))}
+	if dev.HeaderOps == HeaderOpsEth {
+		skb.Protocol = ethHeaderParseProtocol(data) // packet_parse_headers
+	}
+	rc := DevQueueXmit(skb)
+	if rc > 0 {
+		rc = netXmitErrno(rc)
+	}
+	if rc < 0 {
+		return unix.Errno(-rc)
+	}
 	return nil
 }

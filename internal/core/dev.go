@@ -1,8 +1,7 @@
 package core
 
 import (
-	"math/rand/v2"
-	"runtime"
+	"errors"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -12,23 +11,11 @@ import (
 )
 
 // This file models net/core/dev.c and the struct net_device fields of
-// include/linux/netdevice.h that link drivers and rtnetlink use.
-
-// Private flags (enum netdev_priv_flags).
-const (
-	IFF_XMIT_DST_RELEASE      = 1 << 5
-	IFF_LIVE_ADDR_CHANGE      = 1 << 15
-	IFF_XMIT_DST_RELEASE_PERM = 1 << 17
-	IFF_NO_QUEUE              = 1 << 19
-)
-
-// Feature bits (NETIF_F_*_BIT of include/linux/netdev_features.h).
-const (
-	NETIF_F_SG       = 1 << 0
-	NETIF_F_HW_CSUM  = 1 << 3
-	NETIF_F_HIGHDMA  = 1 << 5
-	NETIF_F_FRAGLIST = 1 << 6
-)
+// include/linux/netdevice.h that link drivers and rtnetlink use: device
+// allocation, names and indexes, registration and unregistration, open
+// and close, flags, MTU, hardware address and moving a device to another
+// namespace. Transmit is in dev_xmit.go, receive in dev_rx.go, the
+// statistics in dev_stats.go.
 
 // Per-CPU statistics types (enum netdev_stat_type).
 const (
@@ -36,16 +23,6 @@ const (
 	NETDEV_PCPU_STAT_LSTATS = 1
 	NETDEV_PCPU_STAT_TSTATS = 2
 	NETDEV_PCPU_STAT_DSTATS = 3
-)
-
-// Transmit return codes (enum netdev_tx, NET_XMIT_*).
-const (
-	NETDEV_TX_OK     = 0x00
-	NETDEV_TX_BUSY   = 0x10
-	NET_XMIT_SUCCESS = 0x00
-	NET_XMIT_DROP    = 0x01
-	NET_XMIT_CN      = 0x02
-	NET_XMIT_MASK    = 0x0f
 )
 
 // Defaults alloc_netdev_mqs gives every device (include/linux/netdevice.h).
@@ -66,6 +43,7 @@ const (
 	NET_NAME_ENUM        = 1
 	NET_NAME_PREDICTABLE = 2
 	NET_NAME_USER        = 3
+	NET_NAME_RENAMED     = 4
 )
 
 // Registration states (dev->reg_state).
@@ -77,20 +55,46 @@ const (
 	NETREG_RELEASED
 )
 
+// NumPossibleCPUs is num_possible_cpus() of the modelled machine: the
+// kernel oracle's one-CPU guest. Drivers that size their queues by it
+// (veth) see 1.
+const NumPossibleCPUs = 1
+
 // NetDeviceOps mirrors struct net_device_ops: the callbacks a driver
 // supplies. A nil member is an operation the driver does not implement.
 type NetDeviceOps struct {
+	// Init is ndo_init, called by register_netdevice before the device
+	// gets its index; an error aborts the registration.
+	Init func(dev *NetDevice) error
+	// Uninit is ndo_uninit, called when a registered device goes away
+	// (or a registration fails after Init).
+	Uninit func(dev *NetDevice)
 	// Open is ndo_open: a non-nil error (a unix.Errno) keeps the device down.
 	Open func(dev *NetDevice) error
 	// Stop is ndo_stop; the core ignores its result.
 	Stop func(dev *NetDevice) error
-	// StartXmit is ndo_start_xmit: NETDEV_TX_OK consumes skb; NETDEV_TX_BUSY
-	// hands it back.
+	// StartXmit is ndo_start_xmit: NETDEV_TX_OK consumes skb;
+	// NETDEV_TX_BUSY hands it back; NET_XMIT_DROP reports that the driver
+	// dropped (and freed) it.
 	StartXmit func(skb *SkBuff, dev *NetDevice) int
 	// GetStats64 is ndo_get_stats64; storage arrives zeroed.
 	GetStats64 func(dev *NetDevice, storage *RtnlLinkStats64)
-	// SetMACAddress is ndo_set_mac_address.
+	// SetMACAddress is ndo_set_mac_address: addr holds addr_len bytes.
 	SetMACAddress func(dev *NetDevice, addr []byte) error
+	// ValidateAddr is ndo_validate_addr, checked by __dev_open before
+	// ndo_open.
+	ValidateAddr func(dev *NetDevice) error
+	// SetRxMode is ndo_set_rx_mode, called when the device goes up and
+	// when its promiscuity or multicast state changes.
+	SetRxMode func(dev *NetDevice)
+	// ChangeMTU is ndo_change_mtu: it sets dev->mtu itself (the core
+	// does when it is nil).
+	ChangeMTU func(dev *NetDevice, mtu uint32) error
+	// ChangeCarrier is ndo_change_carrier (IFLA_CARRIER).
+	ChangeCarrier func(dev *NetDevice, on bool) error
+	// GetIflink is ndo_get_iflink: the ifindex of the device this one
+	// is linked to (IFLA_LINK); nil means its own ifindex.
+	GetIflink func(dev *NetDevice) int
 }
 
 // EthtoolOps mirrors the part of struct ethtool_ops the model serves.
@@ -99,104 +103,98 @@ type EthtoolOps struct {
 	GetLink func(dev *NetDevice) uint32
 }
 
-// RtnlLinkStats64 mirrors struct rtnl_link_stats64 (include/uapi/linux/if_link.h).
-type RtnlLinkStats64 struct {
-	RxPackets, TxPackets, RxBytes, TxBytes, RxErrors, TxErrors  uint64
-	RxDropped, TxDropped, Multicast, Collisions                 uint64
-	RxLengthErrors, RxOverErrors, RxCrcErrors, RxFrameErrors    uint64
-	RxFifoErrors, RxMissedErrors                                uint64
-	TxAbortedErrors, TxCarrierErrors, TxFifoErrors              uint64
-	TxHeartbeatErrors, TxWindowErrors                           uint64
-	RxCompressed, TxCompressed, RxNohandler, RxOtherhostDropped uint64
-}
-
-// pcpuLstats mirrors struct pcpu_lstats, padded to a cache line so that
-// concurrent writers on different shards do not share one.
-type pcpuLstats struct {
-	packets atomic.Uint64
-	bytes   atomic.Uint64
-	_       [48]byte
-}
-
-// lstatShards is the number of per-"CPU" counters: Go gives no CPU id, so a
-// writer picks a shard at random, which spreads writers as per-CPU data does.
-var lstatShards = func() int {
-	n := 1
-	for n < 4*runtime.GOMAXPROCS(0) {
-		n <<= 1
-	}
-	return n
-}()
-
 // NetDevice mirrors struct net_device. The exported fields are the ones a
-// driver's setup callback sets; the core owns the rest. Fields are guarded
-// by RTNL unless a comment says otherwise.
+// driver sets before the device is registered (in its setup callback,
+// ndo_init or newlink); the core owns them afterwards, and the rest
+// always. Fields are guarded by RTNL unless a comment says otherwise.
 type NetDevice struct {
-	Type            uint16
-	Flags           uint32
-	PrivFlags       uint64
-	Features        uint64
-	MTU             uint32
-	MinMTU          uint32
-	MaxMTU          uint32
-	AddrLen         uint8
-	DevAddr         [MAX_ADDR_LEN]byte
-	Broadcast       [MAX_ADDR_LEN]byte
-	HardHeaderLen   uint16
-	TxQueueLen      uint32
-	Lltx            bool
+	Type           uint16
+	Flags          uint32
+	PrivFlags      uint64
+	Features       uint64
+	HwFeatures     uint64
+	HwEncFeatures  uint64
+	VlanFeatures   uint64
+	MplsFeatures   uint64
+	WantedFeatures uint64
+	MTU            uint32
+	MinMTU         uint32
+	MaxMTU         uint32
+	AddrLen        uint8
+	AddrAssignType uint8
+	DevAddr        [MAX_ADDR_LEN]byte
+	Broadcast      [MAX_ADDR_LEN]byte
+	HardHeaderLen  uint16
+	MinHeaderLen   uint8
+	NeededHeadroom uint16
+	NeededTailroom uint16
+	HeaderOps      HeaderOps
+	TxQueueLen     uint32
+	Lltx           bool
+	// NeedsFreeNetdev is needs_free_netdev: the core frees the device
+	// after unregistering it.
 	NeedsFreeNetdev bool
 	NetnsImmutable  bool
 	PcpuStatType    uint8
 	TSOMaxSize      uint32
 	Ops             *NetDeviceOps
 	EthtoolOps      *EthtoolOps
-	// Priv is netdev_priv(dev): the driver's private area, allocated with the
-	// device and zeroed before any callback runs.
+	// Priv is netdev_priv(dev): the driver's private area, allocated with
+	// the device and zeroed before any callback runs.
 	Priv any
 
-	net            *Net
-	name           string
-	ifindex        int
-	gflags         uint32
-	operstate      uint8
-	linkMode       uint8
-	group          uint32
-	promiscuity    uint32
-	allmulti       uint32
-	numTxQueues    uint32
-	numRxQueues    uint32
-	gsoMaxSize     uint32
-	gsoMaxSegs     uint32
-	groMaxSize     uint32
-	gsoIPv4MaxSize uint32
-	groIPv4MaxSize uint32
-	tsoMaxSegs     uint32
-	noCarrier      bool
-	carrierUp      uint32
-	carrierDown    uint32
-	ifalias        string
-	nameAssignType uint8
-	regState       int
-	start          bool // __LINK_STATE_START
-	activated      bool // dev_activate ran: the noqueue qdisc is attached
-	everActivated  bool
-	rtnlLinkOps    *RtnlLinkOps
-	initializing   bool   // rtnl_link_state == RTNL_LINK_INITIALIZING
-	inet           bool   // an in_device is attached (AF_SPEC carries AF_INET)
-	inet6          bool   // an inet6_dev is attached (AF_SPEC carries AF_INET6)
-	inet6Ready     bool   // IF_READY: set by addrconf on NETDEV_UP
-	inet6MTU       uint32 // idev->cnf.mtu6: follows dev->mtu after the notification
-	inet6Tstamp    uint32
-	inet6Reachable uint32
+	net             *Net
+	name            string
+	ifindex         int
+	permAddr        [MAX_ADDR_LEN]byte
+	gflags          uint32
+	operstate       uint8
+	linkMode        uint8
+	dormant         bool // __LINK_STATE_DORMANT
+	testing         bool // __LINK_STATE_TESTING
+	protoDown       bool
+	group           uint32
+	promiscuity     uint32
+	allmulti        uint32
+	numTxQueues     uint32
+	numRxQueues     uint32
+	realNumTxQueues uint32
+	realNumRxQueues uint32
+	gsoMaxSize      uint32
+	gsoMaxSegs      uint32
+	groMaxSize      uint32
+	gsoIPv4MaxSize  uint32
+	groIPv4MaxSize  uint32
+	tsoMaxSegs      uint32
+	ifalias         string
+	nameAssignType  uint8
+	regState        int
+	rootQdisc       qdiscKind // dev->qdisc
+	rtnlLinkOps     *RtnlLinkOps
+	initializing    bool   // rtnl_link_state == RTNL_LINK_INITIALIZING
+	inet            bool   // an in_device is attached (AF_SPEC carries AF_INET)
+	inet6           bool   // an inet6_dev is attached (AF_SPEC carries AF_INET6)
+	inet6Ready      bool   // IF_READY: set by addrconf on NETDEV_UP
+	inet6MTU        uint32 // idev->cnf.mtu6: follows dev->mtu after the notification
+	inet6Tstamp     uint32
+	inet6Reachable  uint32
+	inet6AddrGen    uint8                   // idev->cnf.addr_gen_mode
+	inet6Token      [16]byte                // idev->token
+	inetConf        *[ipv4DevconfMax]uint32 // in_dev->cnf.data once changed; nil: the defaults
 
-	// Read on the transmit path without RTNL.
-	txUp   atomic.Bool // IFF_UP with the noqueue qdisc attached
-	lstats []pcpuLstats
-	txDrop atomic.Uint64 // core_stats tx_dropped
-	rxDrop atomic.Uint64 // core_stats rx_dropped
+	// Guarded by the kernel's linkwatch lock.
+	lwPending bool // __LINK_STATE_LINKWATCH_PENDING
+	lwListed  bool // on lweventlist
 
-	stats RtnlLinkStats64 // dev->stats for drivers without per-CPU stats
+	// Read without RTNL, on the transmit and receive paths.
+	start       atomic.Bool   // __LINK_STATE_START: netif_running
+	nocarrier   atomic.Bool   // __LINK_STATE_NOCARRIER
+	txActive    atomic.Bool   // the transmit queues run on the root qdisc, not noop
+	carrierUp   atomic.Uint32 // carrier_up_count
+	carrierDown atomic.Uint32 // carrier_down_count
+	pcpu        pcpuStats
+	core        coreStats // dev->core_stats
+	stats       devStats  // dev->stats, for drivers without per-CPU stats
 
 	// snap is what code running without RTNL (a driver's transmit) reads
 	// of the fields RTNL guards: republished after every change.
@@ -206,30 +204,48 @@ type NetDevice struct {
 // DevSnapshot is a consistent copy of the RTNL-guarded fields a driver may
 // want outside RTNL, the READ_ONCE view of them.
 type DevSnapshot struct {
-	Name  string
-	Flags uint32
-	MTU   uint32
+	Name    string
+	Flags   uint32
+	MTU     uint32
+	Ifindex int
+	Addr    [MAX_ADDR_LEN]byte
 }
 
-// Snapshot returns the device's latest published name, flags and MTU;
-// before registration, when only setup runs, its fields.
+// Snapshot returns the device's latest published fields; before
+// registration, when only the driver runs, the fields themselves.
 func (dev *NetDevice) Snapshot() DevSnapshot {
 	if s := dev.snap.Load(); s != nil {
 		return *s
 	}
-	return DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU}
+	return DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU, Ifindex: dev.ifindex, Addr: dev.DevAddr}
 }
 
 // publish republishes the snapshot; RTNL must be held.
 func (dev *NetDevice) publish() {
-	dev.snap.Store(&DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU})
+	dev.snap.Store(&DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU, Ifindex: dev.ifindex, Addr: dev.DevAddr})
 }
 
 // Name is dev->name.
 func (dev *NetDevice) Name() string { return dev.name }
 
+// SetName sets dev->name of a device that is not registered yet (a name
+// or a %d template, as a driver's newlink does before register_netdevice).
+func (dev *NetDevice) SetName(name string) {
+	if dev.regState == NETREG_UNINITIALIZED {
+		dev.name = name
+	}
+}
+
 // Ifindex is dev->ifindex.
 func (dev *NetDevice) Ifindex() int { return dev.ifindex }
+
+// SetIfindex sets the index a device that is not registered yet asks
+// register_netdevice for (0: any).
+func (dev *NetDevice) SetIfindex(ifindex int) {
+	if dev.regState == NETREG_UNINITIALIZED {
+		dev.ifindex = ifindex
+	}
+}
 
 // Net is dev_net(dev).
 func (dev *NetDevice) Net() *Net { return dev.net }
@@ -237,19 +253,39 @@ func (dev *NetDevice) Net() *Net { return dev.net }
 // IsUp reports IFF_UP.
 func (dev *NetDevice) IsUp() bool { return dev.Flags&IFF_UP != 0 }
 
+// running is netif_running.
+func (dev *NetDevice) running() bool { return dev.start.Load() }
+
+// Running is netif_running.
+func (dev *NetDevice) Running() bool { return dev.running() }
+
 // Registered reports whether the device is registered (NETREG_REGISTERED).
 func (dev *NetDevice) Registered() bool { return dev.regState == NETREG_REGISTERED }
+
+// Unregistered reports whether the device was never registered
+// (NETREG_UNINITIALIZED): a driver may still configure it.
+func (dev *NetDevice) Unregistered() bool { return dev.regState == NETREG_UNINITIALIZED }
 
 // LinkOps is dev->rtnl_link_ops.
 func (dev *NetDevice) LinkOps() *RtnlLinkOps { return dev.rtnlLinkOps }
 
-// Qdisc names the root qdisc as IFLA_QDISC reports it.
-func (dev *NetDevice) Qdisc() string {
-	if dev.everActivated && dev.PrivFlags&IFF_NO_QUEUE != 0 {
-		return "noqueue"
+// SetLinkOps is dev->rtnl_link_ops = ops, for a device a module creates
+// itself (dummy's numdummies) before registering it.
+func (dev *NetDevice) SetLinkOps(ops *RtnlLinkOps) {
+	if dev.regState == NETREG_UNINITIALIZED {
+		dev.rtnlLinkOps = ops
 	}
-	return "noop"
 }
+
+// NumTxQueues and NumRxQueues are dev->num_tx_queues / num_rx_queues.
+func (dev *NetDevice) NumTxQueues() uint32 { return dev.numTxQueues }
+func (dev *NetDevice) NumRxQueues() uint32 { return dev.numRxQueues }
+
+// Qdisc names the root qdisc as IFLA_QDISC reports it.
+func (dev *NetDevice) Qdisc() string { return dev.rootQdisc.String() }
+
+// Operstate is dev->operstate.
+func (dev *NetDevice) Operstate() uint8 { return dev.operstate }
 
 // AllocNetdev is alloc_netdev_mqs: a zeroed device with the core's defaults,
 // configured by setup. priv is the driver's zeroed private area.
@@ -266,22 +302,26 @@ func AllocNetdev(k *Kernel, priv any, name string, assign uint8, setup func(*Net
 		}
 	}
 	dev := &NetDevice{
-		Priv:           priv,
-		PrivFlags:      IFF_XMIT_DST_RELEASE | IFF_XMIT_DST_RELEASE_PERM,
-		TSOMaxSize:     TSO_LEGACY_MAX_SIZE,
-		gsoMaxSize:     GSO_LEGACY_MAX_SIZE,
-		gsoMaxSegs:     GSO_MAX_SEGS,
-		groMaxSize:     GRO_LEGACY_MAX_SIZE,
-		gsoIPv4MaxSize: GSO_LEGACY_MAX_SIZE,
-		groIPv4MaxSize: GRO_LEGACY_MAX_SIZE,
-		tsoMaxSegs:     TSO_MAX_SEGS,
-		numTxQueues:    txqs,
-		numRxQueues:    rxqs,
+		Priv:            priv,
+		PrivFlags:       IFF_XMIT_DST_RELEASE | IFF_XMIT_DST_RELEASE_PERM,
+		TSOMaxSize:      TSO_LEGACY_MAX_SIZE,
+		gsoMaxSize:      GSO_LEGACY_MAX_SIZE,
+		gsoMaxSegs:      GSO_MAX_SEGS,
+		groMaxSize:      GRO_LEGACY_MAX_SIZE,
+		gsoIPv4MaxSize:  GSO_LEGACY_MAX_SIZE,
+		groIPv4MaxSize:  GRO_LEGACY_MAX_SIZE,
+		tsoMaxSegs:      TSO_MAX_SEGS,
+		numTxQueues:     txqs,
+		numRxQueues:     rxqs,
+		realNumTxQueues: txqs,
+		realNumRxQueues: rxqs,
 		// strscpy(dev->name, name) comes before setup: a setup callback
 		// may read the name (a template until registration resolves it).
 		name:           name,
 		nameAssignType: assign,
+		inet6AddrGen:   IN6_ADDR_GEN_MODE_EUI64,
 	}
+	dev.net = k.initNet // dev_net_set(dev, &init_net) until the caller says otherwise
 	if setup != nil {
 		setup(dev)
 	}
@@ -295,6 +335,65 @@ func AllocNetdev(k *Kernel, priv any, name string, assign uint8, setup func(*Net
 	}
 	dev.group = INIT_NETDEV_GROUP
 	return dev, nil
+}
+
+// SetNet is dev_net_set for a device that is not registered yet.
+func (dev *NetDevice) SetNet(n *Net) {
+	if dev.regState == NETREG_UNINITIALIZED {
+		dev.net = n
+	}
+}
+
+// FreeNetdev is free_netdev for a device whose registration failed or
+// never happened: nothing of it stays behind.
+func FreeNetdev(dev *NetDevice) {
+	if dev.regState == NETREG_UNINITIALIZED {
+		dev.regState = NETREG_RELEASED
+	}
+}
+
+// NetifSetTSOMaxSize is netif_set_tso_max_size.
+func NetifSetTSOMaxSize(dev *NetDevice, size uint32) {
+	dev.TSOMaxSize = min(GSO_MAX_SIZE, size)
+	if size < dev.gsoMaxSize {
+		setGSOMaxSize(dev, size)
+	}
+	if size < dev.gsoIPv4MaxSize {
+		dev.gsoIPv4MaxSize = size
+	}
+}
+
+// NetifInheritTSOMax is netif_inherit_tso_max.
+func NetifInheritTSOMax(to, from *NetDevice) {
+	NetifSetTSOMaxSize(to, from.TSOMaxSize)
+	to.tsoMaxSegs = min(from.tsoMaxSegs, TSO_MAX_SEGS)
+	if to.tsoMaxSegs < to.gsoMaxSegs {
+		to.gsoMaxSegs = to.tsoMaxSegs
+	}
+}
+
+// NetifSetRealNumTxQueues and NetifSetRealNumRxQueues are
+// netif_set_real_num_tx_queues / netif_set_real_num_rx_queues.
+func NetifSetRealNumTxQueues(dev *NetDevice, n uint32) error {
+	if n < 1 || n > dev.numTxQueues {
+		return unix.EINVAL
+	}
+	dev.realNumTxQueues = n
+	return nil
+}
+
+func NetifSetRealNumRxQueues(dev *NetDevice, n uint32) error {
+	if n < 1 || n > dev.numRxQueues {
+		return unix.EINVAL
+	}
+	if dev.regState == NETREG_REGISTERED && n < dev.realNumRxQueues {
+		// net_rx_queue_update_kobjects: the surplus queues' kobjects go.
+		for i := dev.realNumRxQueues; i > n; i-- {
+			queueUevent(dev, "rx", i-1, kobjRemove)
+		}
+	}
+	dev.realNumRxQueues = n
+	return nil
 }
 
 // devValidName is dev_valid_name.
@@ -420,44 +519,96 @@ func (n *Net) devIndexReserve(ifindex int) (int, error) {
 }
 
 // RegisterNetdevice is register_netdevice: RTNL must be held. The device
-// gets a valid name, an ifindex and its per-CPU stats, and is listed in its
-// namespace. Devices not created through rtnetlink are announced here.
+// gets a valid name, runs ndo_init, gets its per-CPU stats and an
+// ifindex, and is listed in its namespace. Devices not created through
+// rtnetlink are announced here. On failure nothing of it stays listed;
+// the caller frees it (FreeNetdev).
 func (n *Net) RegisterNetdevice(dev *NetDevice) error {
+	if dev.regState != NETREG_UNINITIALIZED {
+		return unix.EINVAL
+	}
 	dev.net = n
 	name, err := n.devPrepValidName(dev.name, unix.EEXIST)
 	if err != nil {
 		return err
 	}
 	dev.name = name
-	idx, err := n.devIndexReserve(dev.ifindex)
-	if err != nil {
+	if dev.Ops != nil && dev.Ops.Init != nil {
+		if err := dev.Ops.Init(dev); err != nil {
+			return errnoOrEIO(err)
+		}
+	}
+	uninit := func() {
+		if dev.Ops != nil && dev.Ops.Uninit != nil {
+			dev.Ops.Uninit(dev)
+		}
+	}
+	if err := dev.pcpu.alloc(n.k, dev.PcpuStatType); err != nil {
+		uninit()
 		return err
 	}
-	switch dev.PcpuStatType {
-	case NETDEV_PCPU_STAT_NONE:
-	case NETDEV_PCPU_STAT_LSTATS, NETDEV_PCPU_STAT_TSTATS, NETDEV_PCPU_STAT_DSTATS:
-		if err := n.k.fail(FailPcpuStats); err != nil {
-			return unix.ENOMEM
-		}
-		dev.lstats = make([]pcpuLstats, lstatShards)
-	default:
-		return unix.EINVAL
+	idx, err := n.devIndexReserve(dev.ifindex)
+	if err != nil {
+		dev.pcpu.free()
+		uninit()
+		return err
 	}
+	// The changeable features go to wanted_features and the software
+	// offloads (GSO, GRO) come on.
+	dev.HwFeatures |= NETIF_F_SOFT_FEATURES | NETIF_F_SOFT_FEATURES_OFF
+	dev.Features |= NETIF_F_SOFT_FEATURES
+	dev.WantedFeatures = dev.Features & dev.HwFeatures
+	if dev.Flags&IFF_LOOPBACK == 0 {
+		dev.HwFeatures |= NETIF_F_NOCACHE_COPY
+	}
+	for _, f := range []*uint64{&dev.HwFeatures, &dev.VlanFeatures, &dev.MplsFeatures, &dev.HwEncFeatures} {
+		if *f&NETIF_F_TSO != 0 {
+			*f |= NETIF_F_TSO_MANGLEID
+		}
+	}
+	dev.VlanFeatures |= NETIF_F_HIGHDMA
+	dev.HwEncFeatures |= NETIF_F_SG | NETIF_F_GSO_PARTIAL
+	dev.MplsFeatures |= NETIF_F_SG
+	// netdev_register_kobject: the device's kobject and its queues'.
 	if err := n.k.fail(FailRegister); err != nil {
-		dev.lstats = nil
+		dev.pcpu.free()
+		uninit()
 		return unix.ENOMEM
 	}
 	dev.ifindex = idx
 	dev.regState = NETREG_REGISTERED
-	inetdevEvent(dev)
-	inet6Touch(dev, true)
+	registerQueueKobjects(dev)
+	linkwatchInitDev(dev)
 	dev.publish()
 	n.listNetdevice(dev)
 	n.k.liveDevs.Add(1)
+	if dev.AddrAssignType == NET_ADDR_PERM {
+		dev.permAddr = dev.DevAddr
+	}
+	netdevRegisterNotify(dev)
+	netdevUeventAdd(dev)
 	if dev.rtnlLinkOps == nil || !dev.initializing {
 		rtmsgIfinfo(RTM_NEWLINK, dev, ^uint32(0), 0, nil)
 	}
 	return nil
+}
+
+// errnoOrEIO is what register_netdevice makes of ndo_init's result: a
+// positive value is -EIO.
+func errnoOrEIO(err error) error {
+	var e unix.Errno
+	if errors.As(err, &e) && e != 0 {
+		return e
+	}
+	return unix.EIO
+}
+
+// netdevRegisterNotify runs the NETDEV_REGISTER notifiers the model has:
+// inetdev_event and addrconf_notify give the device its in_device and
+// inet6_dev (MTU permitting).
+func netdevRegisterNotify(dev *NetDevice) {
+	inetdevEvent(dev)
+	inet6Touch(dev, true)
 }
 
 // listNetdevice is list_netdevice.
@@ -487,39 +638,58 @@ func (n *Net) unlistNetdevice(dev *NetDevice) {
 	}
 }
 
+// netdevUnregisterNotify runs the NETDEV_UNREGISTER notifiers: inetdev
+// and addrconf drop their per-device state (so a following RTM_DELLINK
+// carries an empty IFLA_AF_SPEC), and AF_PACKET unbinds its sockets.
+func netdevUnregisterNotify(dev *NetDevice) {
+	if dev.inet {
+		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET)
+	}
+	if dev.inet6 {
+		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET6)
+	}
+	dev.inet, dev.inet6 = false, false
+	dev.inetConf = nil
+	dev.net.packetNotifier(dev, false, true)
+}
+
 // UnregisterNetdeviceMany is unregister_netdevice_many_notify: close the up
-// devices, announce RTM_DELLINK, unlist and free them. RTNL must be held.
+// devices, unlist them, shut their qdiscs, announce RTM_DELLINK and free
+// them. RTNL must be held.
 func UnregisterNetdeviceMany(devs []*NetDevice, portid uint32, nlh []byte) {
-	var up []*NetDevice
+	var live []*NetDevice
 	for _, dev := range devs {
-		if dev.Flags&IFF_UP != 0 {
-			up = append(up, dev)
+		if dev.regState == NETREG_REGISTERED {
+			live = append(live, dev)
 		}
 	}
-	netifCloseMany(up)
+	devs = live
+	netifCloseMany(devs)
 	for _, dev := range devs {
-		dev.regState = NETREG_UNREGISTERING
-		// dev_shutdown: the qdisc goes back to noop. NETDEV_UNREGISTER:
-		// inetdev and addrconf drop their per-device state, so the
-		// RTM_DELLINK below carries an empty IFLA_AF_SPEC.
-		dev.everActivated = false
-		if dev.inet {
-			netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET)
-		}
-		if dev.inet6 {
-			netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET6)
-		}
-		dev.inet, dev.inet6 = false, false
-		dev.net.packetNotifier(dev, false, true)
-		if dev.rtnlLinkOps == nil || !dev.initializing {
-			rtmsgIfinfo(RTM_DELLINK, dev, ^uint32(0), portid, nlh)
-		}
 		dev.net.unlistNetdevice(dev)
+		dev.regState = NETREG_UNREGISTERING
 	}
 	for _, dev := range devs {
-		// netdev_run_todo: per-CPU stats go, then the device itself when
-		// needs_free_netdev asks the core to free it.
+		devShutdown(dev)
+		netdevUnregisterNotify(dev)
+		var msg []byte
+		if dev.rtnlLinkOps == nil || !dev.initializing {
+			msg = rtmsgIfinfoBuild(RTM_DELLINK, dev, ^uint32(0), portid, nlh, nil, 0)
+		}
+		if dev.Ops != nil && dev.Ops.Uninit != nil {
+			dev.Ops.Uninit(dev)
+		}
+		if msg != nil {
+			rtmsgIfinfoSend(dev.net, msg, portid, nlh)
+		}
+		netdevUnregisterKobject(dev)
+	}
+	for _, dev := range devs {
+		// netdev_run_todo: a pending linkwatch event is settled, per-CPU
+		// stats go, then the device itself when needs_free_netdev asks
+		// the core to free it.
 		dev.regState = NETREG_UNREGISTERED
+		linkwatchSyncDev(dev)
 		if dev.NeedsFreeNetdev {
 			dev.regState = NETREG_RELEASED
 		}
@@ -530,8 +700,14 @@ func UnregisterNetdeviceMany(devs []*NetDevice, portid uint32, nlh []byte) {
 // netifCloseMany is netif_close_many: each device goes down with an
 // RTM_NEWLINK whose ifi_change is IFF_UP|IFF_RUNNING, then NETDEV_DOWN.
 func netifCloseMany(devs []*NetDevice) {
-	devCloseMany(devs)
+	var up []*NetDevice
 	for _, dev := range devs {
+		if dev.Flags&IFF_UP != 0 {
+			up = append(up, dev)
+		}
+	}
+	devCloseMany(up)
+	for _, dev := range up {
 		rtmsgIfinfo(RTM_NEWLINK, dev, IFF_UP|IFF_RUNNING, 0, nil)
 		netdevUpDown(dev)
 	}
@@ -540,34 +716,45 @@ func netifCloseMany(devs []*NetDevice) {
 // UnregisterNetdevice is unregister_netdevice for one device.
 func UnregisterNetdevice(dev *NetDevice) { UnregisterNetdeviceMany([]*NetDevice{dev}, 0, nil) }
 
-// devOpen is __dev_open: ndo_open runs with __LINK_STATE_START set; on
-// error the device stays down.
+// devOpen is __dev_open: ndo_validate_addr then ndo_open run with
+// __LINK_STATE_START set; on error the device stays down.
 func devOpen(dev *NetDevice, extack *ExtAck) error {
 	if dev.regState != NETREG_REGISTERED {
 		return unix.ENODEV
 	}
-	dev.start = true
-	if dev.Ops != nil && dev.Ops.Open != nil {
-		if err := dev.Ops.Open(dev); err != nil {
-			dev.start = false
-			return err
-		}
+	dev.start.Store(true)
+	var err error
+	if dev.Ops != nil && dev.Ops.ValidateAddr != nil {
+		err = dev.Ops.ValidateAddr(dev)
+	}
+	if err == nil && dev.Ops != nil && dev.Ops.Open != nil {
+		err = dev.Ops.Open(dev)
+	}
+	if err != nil {
+		dev.start.Store(false)
+		return err
 	}
 	dev.Flags |= IFF_UP
-	// dev_activate: IFF_NO_QUEUE devices get the noqueue qdisc.
-	dev.activated = true
-	dev.everActivated = true
-	dev.txUp.Store(true)
+	devSetRxMode(dev)
+	devActivate(dev)
 	return nil
 }
 
-// devCloseMany is __dev_close_many: the qdisc is deactivated, ndo_stop runs
-// (its result ignored) and IFF_UP clears.
+// devSetRxMode is dev_set_rx_mode: ndo_set_rx_mode for a device that is up.
+func devSetRxMode(dev *NetDevice) {
+	if dev.Flags&IFF_UP != 0 && dev.Ops != nil && dev.Ops.SetRxMode != nil {
+		dev.Ops.SetRxMode(dev)
+	}
+}
+
+// devCloseMany is __dev_close_many: __LINK_STATE_START clears, the qdiscs
+// are deactivated, ndo_stop runs (its result ignored) and IFF_UP clears.
 func devCloseMany(devs []*NetDevice) {
 	for _, dev := range devs {
-		dev.start = false
-		dev.activated = false
-		dev.txUp.Store(false)
+		dev.start.Store(false)
+	}
+	for _, dev := range devs {
+		devDeactivate(dev)
 	}
 	for _, dev := range devs {
 		if dev.Ops != nil && dev.Ops.Stop != nil {
@@ -587,6 +774,10 @@ func devChangeFlags(dev *NetDevice, flags uint32, extack *ExtAck) error {
 	old := dev.Flags
 	dev.Flags = flags&(IFF_DEBUG|IFF_NOTRAILERS|IFF_NOARP|IFF_DYNAMIC|IFF_MULTICAST|IFF_PORTSEL|IFF_AUTOMEDIA) |
 		dev.Flags&(IFF_UP|flagsVolatile|IFF_PROMISC|IFF_ALLMULTI)
+	defer dev.publish()
+	if (old^dev.Flags)&IFF_MULTICAST != 0 {
+		devSetRxMode(dev)
+	}
 	var err error
 	if (old^flags)&IFF_UP != 0 {
 		if old&IFF_UP != 0 {
@@ -602,13 +793,16 @@ func devChangeFlags(dev *NetDevice, flags uint32, extack *ExtAck) error {
 		} else if dev.promiscuity > 0 {
 			dev.promiscuity--
 		}
+		was := dev.Flags & IFF_PROMISC
 		if dev.promiscuity > 0 {
 			dev.Flags |= IFF_PROMISC
 		} else {
 			dev.Flags &^= IFF_PROMISC
 		}
+		if was != dev.Flags&IFF_PROMISC {
+			devSetRxMode(dev)
+		}
 	}
-	defer dev.publish()
 	if (flags^dev.gflags)&IFF_ALLMULTI != 0 {
 		dev.gflags ^= IFF_ALLMULTI
 		if flags&IFF_ALLMULTI != 0 {
@@ -616,10 +810,14 @@ func devChangeFlags(dev *NetDevice, flags uint32, extack *ExtAck) error {
 		} else if dev.allmulti > 0 {
 			dev.allmulti--
 		}
+		was := dev.Flags & IFF_ALLMULTI
 		if dev.allmulti > 0 {
 			dev.Flags |= IFF_ALLMULTI
 		} else {
 			dev.Flags &^= IFF_ALLMULTI
+		}
+		if was != dev.Flags&IFF_ALLMULTI {
+			devSetRxMode(dev)
 		}
 	}
 	return err
@@ -664,12 +862,15 @@ func DevChangeFlags(dev *NetDevice, flags uint32, extack *ExtAck) error {
 func devGetFlags(dev *NetDevice) uint32 {
 	flags := dev.Flags&^(IFF_PROMISC|IFF_ALLMULTI|IFF_RUNNING|IFF_LOWER_UP|IFF_DORMANT) |
 		dev.gflags&(IFF_PROMISC|IFF_ALLMULTI)
-	if dev.start {
+	if dev.running() {
 		if dev.operstate == IF_OPER_UP || dev.operstate == IF_OPER_UNKNOWN {
 			flags |= IFF_RUNNING
 		}
-		if !dev.noCarrier {
+		if dev.carrierOK() {
 			flags |= IFF_LOWER_UP
+		}
+		if dev.dormant {
+			flags |= IFF_DORMANT
 		}
 	}
 	return flags
@@ -692,8 +893,9 @@ func devValidateMTU(dev *NetDevice, mtu int64, extack *ExtAck) error {
 // inet6_dev, which removes AF_INET6 from IFLA_AF_SPEC.
 const ipv6MinMTU = 1280
 
-// DevSetMTU is netif_set_mtu_ext: RTNL must be held. A change announces
-// RTM_NEWLINK through NETDEV_CHANGEMTU.
+// DevSetMTU is netif_set_mtu_ext: RTNL must be held. A change goes
+// through ndo_change_mtu and announces RTM_NEWLINK through
+// NETDEV_CHANGEMTU.
 func DevSetMTU(dev *NetDevice, mtu int64, extack *ExtAck) error {
 	if mtu == int64(dev.MTU) {
 		return nil
@@ -704,7 +906,13 @@ func DevSetMTU(dev *NetDevice, mtu int64, extack *ExtAck) error {
 	if dev.regState != NETREG_REGISTERED {
 		return unix.ENODEV
 	}
-	dev.MTU = uint32(mtu)
+	if dev.Ops != nil && dev.Ops.ChangeMTU != nil {
+		if err := dev.Ops.ChangeMTU(dev, uint32(mtu)); err != nil {
+			return err
+		}
+	} else {
+		dev.MTU = uint32(mtu)
+	}
 	dev.publish()
 	// NETDEV_CHANGEMTU: rtnetlink's notifier runs before inetdev's and
 	// addrconf's, so the message still shows the old AF_SPEC.
@@ -723,6 +931,7 @@ func inetdevEvent(dev *NetDevice) {
 	dev.inet = dev.MTU >= ipv4MinMTU
 	switch {
 	case dev.inet && !hadInet:
+		dev.inetConf = nil
 		netconfNotify(dev, RTM_NEWNETCONF, unix.AF_INET)
 	case !dev.inet && hadInet:
 		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET)
@@ -731,6 +940,7 @@ func inetdevEvent(dev *NetDevice) {
 	dev.inet6 = dev.MTU >= ipv6MinMTU
 	switch {
 	case dev.inet6 && !had:
+		dev.inet6AddrGen = IN6_ADDR_GEN_MODE_EUI64
 		netconfNotify(dev, RTM_NEWNETCONF, unix.AF_INET6)
 	case !dev.inet6 && had:
 		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET6)
@@ -763,76 +973,157 @@ func netdevNotify(dev *NetDevice, event int) {
 // IFLA_EVENT_NONE is the absent IFLA_EVENT.
 const IFLA_EVENT_NONE = 0
 
-// netdevStateChange is netdev_state_change: RTM_NEWLINK for an up device.
+// netdevStateChange is netif_state_change: RTM_NEWLINK for an up device.
 func netdevStateChange(dev *NetDevice) {
 	if dev.Flags&IFF_UP != 0 {
 		rtmsgIfinfo(RTM_NEWLINK, dev, 0, 0, nil)
 	}
 }
 
-// DevQueueXmit is __dev_queue_xmit for the qdisc-less devices the model
-// carries: the device's packet taps see the frame, then ndo_start_xmit. A
-// device that is not up drops it on the noop qdisc (tx_dropped, NET_XMIT_CN);
-// a driver that answers NETDEV_TX_BUSY gets it dropped with -ENETDOWN.
-func DevQueueXmit(skb *SkBuff) int {
-	dev := skb.Dev
-	if !dev.txUp.Load() {
-		// noop_enqueue
-		dev.txDrop.Add(1)
-		return NET_XMIT_CN
+// devGetIflink is dev_get_iflink.
+func devGetIflink(dev *NetDevice) int {
+	if dev.Ops != nil && dev.Ops.GetIflink != nil {
+		return dev.Ops.GetIflink(dev)
 	}
-	devQueueXmitNit(skb, dev)
-	rc := NETDEV_TX_OK
-	if dev.Ops != nil && dev.Ops.StartXmit != nil {
-		rc = dev.Ops.StartXmit(skb, dev)
+	return dev.ifindex
+}
+
+// devSetMACAddress is netif_set_mac_address: ndo_set_mac_address when the
+// address differs, then NET_ADDR_SET and NETDEV_CHANGEADDR either way.
+func devSetMACAddress(dev *NetDevice, addr []byte) error {
+	if dev.Ops == nil || dev.Ops.SetMACAddress == nil {
+		return unix.EOPNOTSUPP
+	}
+	if dev.regState != NETREG_REGISTERED {
+		return unix.ENODEV
+	}
+	n := int(dev.AddrLen)
+	var want [MAX_ADDR_LEN]byte
+	copy(want[:n], addr)
+	if want != dev.DevAddr {
+		if err := dev.Ops.SetMACAddress(dev, want[:n]); err != nil {
+			return err
+		}
+	}
+	dev.AddrAssignType = NET_ADDR_SET
+	dev.publish()
+	netdevNotify(dev, netdevChangeAddr)
+	return nil
+}
+
+// devChangeCarrier is netif_change_carrier.
+func devChangeCarrier(dev *NetDevice, on bool) error {
+	if dev.Ops == nil || dev.Ops.ChangeCarrier == nil {
+		return unix.EOPNOTSUPP
+	}
+	if dev.regState != NETREG_REGISTERED {
+		return unix.ENODEV
+	}
+	return dev.Ops.ChangeCarrier(dev, on)
+}
+
+// devChangeTxQueueLen is netif_change_tx_queue_len.
+func devChangeTxQueueLen(dev *NetDevice, v uint32) error {
+	if v > 1<<15-1 {
+		return unix.ERANGE
+	}
+	if v != dev.TxQueueLen {
+		dev.TxQueueLen = v
+		netdevNotify(dev, netdevChangeTxQueueLen)
+	}
+	return nil
+}
+
+// devChangeName is netif_change_name: the name changes, the kobject is
+// renamed (a "move" uevent) and NETDEV_CHANGENAME announces it.
+func devChangeName(dev *NetDevice, newname string) error {
+	if newname == dev.name {
+		return nil
+	}
+	n := dev.net
+	name, err := n.devPrepValidName(newname, unix.EEXIST)
+	if err != nil {
+		return err
+	}
+	old := dev.name
+	delete(n.devByName, dev.name)
+	dev.name = name
+	dev.nameAssignType = NET_NAME_RENAMED
+	n.devByName[name] = dev
+	dev.publish()
+	netdevRenameUevent(dev, old)
+	netdevNotify(dev, netdevChangeName)
+	return nil
+}
+
+// DevChangeNetNamespace is __dev_change_net_namespace: the device leaves
+// its namespace (closed, unlisted, announced with RTM_DELLINK carrying the
+// target's nsid and its index there, a "remove" uevent) and joins net
+// (listed, "add" uevent, RTM_NEWLINK). pat, when set, is the name to use
+// if its own is taken there; newIfindex, when set, the index to take.
+func DevChangeNetNamespace(dev *NetDevice, net *Net, pat string, newIfindex int, extack *ExtAck) error {
+	if dev.NetnsImmutable {
+		extack.setMsg("The interface netns is immutable")
+		return unix.EINVAL
+	}
+	if dev.regState != NETREG_REGISTERED {
+		extack.setMsg("The interface isn't registered")
+		return unix.EINVAL
+	}
+	old := dev.net
+	if old == net {
+		return nil
+	}
+	newName := ""
+	if net.devNameInUse(dev.name) {
+		if pat == "" {
+			extack.setMsg("An interface with the same name exists in the target netns")
+			return unix.EEXIST
+		}
+		name, err := net.devPrepValidName(pat, unix.EEXIST)
+		if err != nil {
+			extack.setMsg("Unable to use '" + pat + "' for the new interface name in the target netns")
+			return err
+		}
+		newName = name
+	}
+	if newIfindex != 0 {
+		idx, err := net.devIndexReserve(newIfindex)
+		if err != nil {
+			extack.setMsg("The ifindex " + strconv.Itoa(newIfindex) + " is not available in the target netns")
+			return err
+		}
+		newIfindex = idx
 	} else {
-		skb.consume()
+		idx, err := net.devIndexReserve(dev.ifindex)
+		if err == unix.EBUSY {
+			idx, err = net.devIndexReserve(0)
+		}
+		if err != nil {
+			extack.setMsg("Unable to allocate a new ifindex in the target netns")
+			return err
+		}
+		newIfindex = idx
 	}
-	if rc < NET_XMIT_MASK {
-		return rc
+	netifCloseMany([]*NetDevice{dev})
+	old.unlistNetdevice(dev)
+	devShutdown(dev)
+	netdevUnregisterNotify(dev)
+	nsid := peernet2idAlloc(old, net)
+	msg := rtmsgIfinfoBuild(RTM_DELLINK, dev, ^uint32(0), 0, nil, &nsid, newIfindex)
+	if msg != nil {
+		rtmsgIfinfoSend(old, msg, 0, nil)
 	}
-	// "Virtual device %s asks to queue packet!"
-	dev.txDrop.Add(1)
-	return -int(unix.ENETDOWN)
-}
-
-// DevLstatsAdd is dev_lstats_add: one packet of length bytes on this CPU's
-// counters.
-func DevLstatsAdd(dev *NetDevice, length uint32) {
-	if len(dev.lstats) == 0 {
-		return
+	netdevUevent(dev, kobjRemove)
+	dev.net = net
+	dev.ifindex = newIfindex
+	if newName != "" {
+		dev.name = newName
 	}
-	s := &dev.lstats[rand.Uint32()&uint32(len(dev.lstats)-1)]
-	s.bytes.Add(uint64(length))
-	s.packets.Add(1)
-}
-
-// DevLstatsRead is dev_lstats_read (drivers/net/loopback.c): the sum over
-// all CPUs.
-func DevLstatsRead(dev *NetDevice) (packets, bytes uint64) {
-	for i := range dev.lstats {
-		packets += dev.lstats[i].packets.Load()
-		bytes += dev.lstats[i].bytes.Load()
-	}
-	return packets, bytes
-}
-
-// DevGetStats is dev_get_stats: ndo_get_stats64 over a zeroed storage when
-// the driver has it, else dev->stats; then the core's drop counters.
-func DevGetStats(dev *NetDevice) RtnlLinkStats64 {
-	var st RtnlLinkStats64
-	devGetStats(dev, &st)
-	return st
-}
-
-// devGetStats is dev_get_stats into caller-provided storage.
-func devGetStats(dev *NetDevice, st *RtnlLinkStats64) {
-	if dev.Ops != nil && dev.Ops.GetStats64 != nil {
-		*st = RtnlLinkStats64{}
-		dev.Ops.GetStats64(dev, st)
-	} else {
-		*st = dev.stats
-	}
-	st.RxDropped += dev.rxDrop.Load()
-	st.TxDropped += dev.txDrop.Load()
+	dev.publish()
+	netdevUevent(dev, kobjAdd)
+	net.listNetdevice(dev)
+	netdevRegisterNotify(dev)
+	rtmsgIfinfo(RTM_NEWLINK, dev, ^uint32(0), 0, nil)
+	return nil
 }

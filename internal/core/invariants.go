@@ -41,8 +41,12 @@ func (k *Kernel) CheckInvariants() []error {
 			if dev.ifindex != idx || dev.net != n || dev.regState != NETREG_REGISTERED {
 				bad("netns#%d: %s: ifindex %d, state %d, in netns#%d", n.id, dev.name, dev.ifindex, dev.regState, dev.net.id)
 			}
-			if (dev.Flags&IFF_UP != 0) != dev.txUp.Load() || (dev.Flags&IFF_UP != 0) != dev.start {
-				bad("netns#%d: %s: IFF_UP %v but transmit %v, running %v", n.id, dev.name, dev.Flags&IFF_UP != 0, dev.txUp.Load(), dev.start)
+			up := dev.Flags&IFF_UP != 0
+			if dev.txActive.Load() && !up || up != dev.running() {
+				bad("netns#%d: %s: IFF_UP %v but transmit %v, running %v", n.id, dev.name, up, dev.txActive.Load(), dev.running())
+			}
+			if up && dev.txActive.Load() != dev.carrierOK() && !dev.linkwatchPending() {
+				bad("netns#%d: %s: up, carrier %v, but transmit %v with no linkwatch event pending", n.id, dev.name, dev.carrierOK(), dev.txActive.Load())
 			}
 		}
 		if n.loopback == nil || n.devByIndex[1] != n.loopback {

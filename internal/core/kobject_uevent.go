@@ -47,3 +47,103 @@ func ueventNetBroadcast(skb *SkBuff, extack *ExtAck) int {
 	n.netlinkBroadcast(t.kernel, &SkBuff{Data: data, dstGroup: ueventGroup, truesize: skbTruesize(len(data))}, 0, ueventGroup)
 	return 0
 }
+
+// The output side of lib/kobject_uevent.c for network devices
+// (net/core/net-sysfs.c): a device's kobject and its queues' announce
+// themselves when they appear, move or go, to the uevent listeners (group
+// 1) of the device's own namespace, a network device's kobject being
+// tagged with it (kobject_uevent_net_broadcast). Every uevent takes the
+// next SEQNUM, heard or not; a dying namespace's devices send none.
+
+// Kobject actions (enum kobject_action).
+type kobjAction uint8
+
+const (
+	kobjAdd kobjAction = iota
+	kobjRemove
+	kobjMove
+)
+
+func (a kobjAction) String() string { return [...]string{"add", "remove", "move"}[a] }
+
+// netdevDevpath is the sysfs path of a network device without a parent.
+func netdevDevpath(dev *NetDevice) string { return "/devices/virtual/net/" + dev.name }
+
+// netdevUevent is kobject_uevent for the device's kobject: ACTION,
+// DEVPATH, SUBSYSTEM, then the extra variables, then netdev_uevent's
+// INTERFACE and IFINDEX.
+func netdevUevent(dev *NetDevice, action kobjAction, extra ...string) {
+	vars := append([]string{"SUBSYSTEM=net"}, extra...)
+	vars = append(vars, "INTERFACE="+dev.name, "IFINDEX="+strconv.Itoa(dev.ifindex))
+	kobjectUevent(dev.net, action, netdevDevpath(dev), vars)
+}
+
+// queueUevent is kobject_uevent for one of the device's queue kobjects
+// (kind "rx" or "tx"): its kset, "queues", names the subsystem.
+func queueUevent(dev *NetDevice, kind string, i uint32, action kobjAction) {
+	path := netdevDevpath(dev) + "/queues/" + kind + "-" + strconv.FormatUint(uint64(i), 10)
+	kobjectUevent(dev.net, action, path, []string{"SUBSYSTEM=queues"})
+}
+
+// registerQueueKobjects is register_queue_kobjects: rx-N then tx-N.
+func registerQueueKobjects(dev *NetDevice) {
+	for i := range dev.realNumRxQueues {
+		queueUevent(dev, "rx", i, kobjAdd)
+	}
+	for i := range dev.realNumTxQueues {
+		queueUevent(dev, "tx", i, kobjAdd)
+	}
+}
+
+// netdevUeventAdd is netdev_uevent_add: the device's own "add", held back
+// by register_netdevice until the device is listed.
+func netdevUeventAdd(dev *NetDevice) { netdevUevent(dev, kobjAdd) }
+
+// netdevUnregisterKobject is netdev_unregister_kobject: the queues go,
+// highest first, then the device.
+func netdevUnregisterKobject(dev *NetDevice) {
+	for i := dev.realNumRxQueues; i > 0; i-- {
+		queueUevent(dev, "rx", i-1, kobjRemove)
+	}
+	for i := dev.realNumTxQueues; i > 0; i-- {
+		queueUevent(dev, "tx", i-1, kobjRemove)
+	}
+	netdevUevent(dev, kobjRemove)
+}
+
+// netdevRenameUevent is the uevent of device_rename: "move" at the new
+// path, with the old one.
+func netdevRenameUevent(dev *NetDevice, oldName string) {
+	netdevUevent(dev, kobjMove, "DEVPATH_OLD=/devices/virtual/net/"+oldName)
+}
+
+// kobjectUevent is kobject_uevent_env and uevent_net_broadcast_tagged:
+// "ACTION@DEVPATH", then ACTION, DEVPATH, vars and SEQNUM, each
+// NUL-terminated, to n's uevent listeners.
+func kobjectUevent(n *Net, action kobjAction, devpath string, vars []string) {
+	if n.dead.Load() {
+		return // !check_net: the kobject's uevents are suppressed
+	}
+	k := n.k
+	seq := k.ueventSeqnum.Add(1)
+	if !n.HasListeners(NETLINK_KOBJECT_UEVENT, ueventGroup) {
+		return
+	}
+	if k.fail(FailSkbAlloc) != nil {
+		return // alloc_uevent_skb failed: -ENOMEM, nobody told
+	}
+	a := action.String()
+	b := make([]byte, 0, 128)
+	b = append(b, a...)
+	b = append(b, '@')
+	b = append(b, devpath...)
+	b = append(b, 0)
+	b = append(b, "ACTION="+a+"\x00DEVPATH="+devpath+"\x00"...)
+	for _, v := range vars {
+		b = append(b, v...)
+		b = append(b, 0)
+	}
+	b = append(b, "SEQNUM="+strconv.FormatUint(seq, 10)+"\x00"...)
+	t := n.nl[NETLINK_KOBJECT_UEVENT]
+	n.netlinkBroadcast(t.kernel, &SkBuff{Data: b, dstGroup: ueventGroup, truesize: skbTruesize(len(b))}, 0, ueventGroup)
+}

@@ -24,8 +24,24 @@ const (
 
 // netconfNotify is inet_netconf_notify_devconf / inet6_netconf_notify_devconf
 // with NETCONFA_ALL for a new device, or the ifindex alone for a deleted
-// one. The values are the defaults a device without IP traffic has.
+// one.
 func netconfNotify(dev *NetDevice, typ uint16, family uint8) {
+	netconfNotifyType(dev, typ, family, netconfaAll)
+}
+
+// inetNetconfNotifyDevconf is inet_netconf_notify_devconf for one changed
+// IPv4 setting.
+func inetNetconfNotifyDevconf(dev *NetDevice, attr int) {
+	netconfNotifyType(dev, RTM_NEWNETCONF, unix.AF_INET, attr)
+}
+
+// netconfaAll is NETCONFA_ALL.
+const netconfaAll = -1
+
+// netconfNotifyType builds and sends one netconf notification: for an
+// RTM_NEWNETCONF the attributes of attr (or all of the family's), from
+// the device's configuration.
+func netconfNotifyType(dev *NetDevice, typ uint16, family uint8, attr int) {
 	group := uint32(RTNLGRP_IPV4_NETCONF)
 	if family == unix.AF_INET6 {
 		group = RTNLGRP_IPV6_NETCONF
@@ -43,16 +59,33 @@ func netconfNotify(dev *NetDevice, typ uint16, family uint8) {
 	m.b[h+NLMSG_HDRLEN] = family
 	m.putU32(netconfaIfindex, uint32(dev.ifindex))
 	if typ == RTM_NEWNETCONF {
-		m.putU32(netconfaForwarding, 0)
+		conf := func(i int) uint32 { return 0 }
 		if family == unix.AF_INET {
-			m.putU32(netconfaRPFilter, 0)
+			c := inetDevconfDefault(dev.Flags&IFF_LOOPBACK != 0)
+			if dev.inetConf != nil {
+				c = *dev.inetConf
+			}
+			conf = func(i int) uint32 { return c[i-1] }
 		}
-		m.putU32(netconfaMCForwarding, 0)
-		if family == unix.AF_INET {
-			m.putU32(netconfaBCForwarding, 0)
+		want := func(a int) bool { return attr == netconfaAll || attr == a }
+		if want(netconfaForwarding) {
+			m.putU32(netconfaForwarding, conf(IPV4_DEVCONF_FORWARDING))
 		}
-		m.putU32(netconfaProxyNeigh, 0)
-		m.putU32(netconfaIgnoreRoutesWithLinkdown, 0)
+		if family == unix.AF_INET && want(netconfaRPFilter) {
+			m.putU32(netconfaRPFilter, conf(IPV4_DEVCONF_RP_FILTER))
+		}
+		if want(netconfaMCForwarding) {
+			m.putU32(netconfaMCForwarding, conf(IPV4_DEVCONF_MC_FORWARDING))
+		}
+		if family == unix.AF_INET && want(netconfaBCForwarding) {
+			m.putU32(netconfaBCForwarding, conf(IPV4_DEVCONF_BC_FORWARDING))
+		}
+		if want(netconfaProxyNeigh) {
+			m.putU32(netconfaProxyNeigh, conf(IPV4_DEVCONF_PROXY_ARP))
+		}
+		if want(netconfaIgnoreRoutesWithLinkdown) {
+			m.putU32(netconfaIgnoreRoutesWithLinkdown, conf(IPV4_DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN))
+		}
 	}
 	m.endMsg(h)
 	n.nlmsgMulticast(NETLINK_ROUTE, m.b, 0, group)

@@ -58,8 +58,13 @@ type nlaPolicy struct {
 	// len is the maximum length for strings and binaries, or the minimum
 	// length for other types, as in the kernel.
 	len int
-	// minValue, when non-zero, is an NLA_POLICY_MIN lower bound.
+	// minValue and maxValue are the bounds of NLA_POLICY_MIN, _MAX and
+	// _RANGE (signed types hold their value as int64 bits); a zero minValue
+	// without hasMin is no bound, as NLA_POLICY_MIN(x, 0) would be none.
 	minValue uint64
+	maxValue uint64
+	hasMin   bool
+	hasMax   bool
 	// rejectMessage is NLA_POLICY_REJECT's message.
 	rejectMessage string
 	// strictStart is policy[0].strict_start_type: attributes of this type
@@ -310,26 +315,8 @@ func validateNla(a *Attr, maxtype int, policy []nlaPolicy, validate int, extack 
 			goto outErr
 		}
 	}
-	if pt.minValue != 0 {
-		var v uint64
-		switch pt.typ {
-		case nlaU8:
-			v = uint64(a.Data[0])
-		case nlaU16:
-			v = uint64(binary.NativeEndian.Uint16(a.Data))
-		case nlaU32:
-			v = uint64(binary.NativeEndian.Uint32(a.Data))
-		case nlaS32:
-			// NLA_POLICY_MIN on a signed type compares signed values.
-			if int64(int32(binary.NativeEndian.Uint32(a.Data))) < int64(pt.minValue) {
-				extack.setMsgAttrPol(a, pt, "integer out of range")
-				return unix.ERANGE
-			}
-			return nil
-		default:
-			v = binary.NativeEndian.Uint64(a.Data)
-		}
-		if v < pt.minValue {
+	if pt.minValue != 0 || pt.hasMin || pt.hasMax {
+		if !nlaIntInRange(a, pt) {
 			extack.setMsgAttrPol(a, pt, "integer out of range")
 			return unix.ERANGE
 		}
@@ -338,6 +325,40 @@ func validateNla(a *Attr, maxtype int, policy []nlaPolicy, validate int, extack 
 outErr:
 	extack.setMsgAttrPol(a, pt, "Attribute failed policy validation")
 	return err
+}
+
+// nlaIntInRange is nla_validate_int_range for the integer types.
+func nlaIntInRange(a *Attr, pt *nlaPolicy) bool {
+	switch pt.typ {
+	case nlaS8, nlaS16, nlaS32, nlaS64:
+		var v int64
+		switch pt.typ {
+		case nlaS8:
+			v = int64(int8(a.Data[0]))
+		case nlaS16:
+			v = int64(int16(binary.NativeEndian.Uint16(a.Data)))
+		case nlaS32:
+			v = int64(int32(binary.NativeEndian.Uint32(a.Data)))
+		default:
+			v = int64(binary.NativeEndian.Uint64(a.Data))
+		}
+		if (pt.minValue != 0 || pt.hasMin) && v < int64(pt.minValue) {
+			return false
+		}
+		return !pt.hasMax || v <= int64(pt.maxValue)
+	}
+	var v uint64
+	switch pt.typ {
+	case nlaU8:
+		v = uint64(a.Data[0])
+	case nlaU16:
+		v = uint64(binary.NativeEndian.Uint16(a.Data))
+	case nlaU32:
+		v = uint64(binary.NativeEndian.Uint32(a.Data))
+	default:
+		v = binary.NativeEndian.Uint64(a.Data)
+	}
+	return v >= pt.minValue && (!pt.hasMax || v <= pt.maxValue)
 }
 
 // Policy description attributes (enum netlink_policy_type_attr) and the
@@ -395,6 +416,9 @@ func (m *nlBuf) putPolicy(attrType uint16, pt *nlaPolicy) bool {
 		if nlaAttrLen[pt.typ] >= 8 || pt.typ == nlaUint {
 			max = ^uint64(0)
 		}
+		if pt.hasMax {
+			max = pt.maxValue
+		}
 		m.putU64(nlPolicyTypeAttrMinValueU, pt.minValue)
 		m.putU64(nlPolicyTypeAttrMaxValueU, max)
 	case nlaS8, nlaS16, nlaS32, nlaS64, nlaSint:
@@ -411,8 +435,11 @@ func (m *nlBuf) putPolicy(attrType uint16, pt *nlaPolicy) bool {
 		}
 		min := int64(-1) << (bits - 1)
 		max := int64(1)<<(bits-1) - 1
-		if pt.minValue != 0 {
+		if pt.minValue != 0 || pt.hasMin {
 			min = int64(pt.minValue)
+		}
+		if pt.hasMax {
+			max = int64(pt.maxValue)
 		}
 		m.putU64(nlPolicyTypeAttrMinValueS, uint64(min))
 		m.putU64(nlPolicyTypeAttrMaxValueS, uint64(max))
@@ -565,3 +592,82 @@ func (m *nlBuf) nestEnd(start int) {
 }
 
 func (m *nlBuf) nestCancel(start int) { m.b = m.b[:start] }
+
+// NlaPolicy is struct nla_policy, as the link kinds' IFLA_INFO_DATA
+// policies are built (NLA_POLICY_* of include/net/netlink.h).
+type NlaPolicy = nlaPolicy
+
+// NlaType is the policy type of an attribute (enum of include/net/netlink.h).
+type NlaType = nlaType
+
+// The policy types.
+const (
+	NLA_UNSPEC     = nlaUnspec
+	NLA_U8         = nlaU8
+	NLA_U16        = nlaU16
+	NLA_U32        = nlaU32
+	NLA_U64        = nlaU64
+	NLA_STRING     = nlaString
+	NLA_FLAG       = nlaFlag
+	NLA_MSECS      = nlaMsecs
+	NLA_NESTED     = nlaNested
+	NLA_NUL_STRING = nlaNulString
+	NLA_BINARY     = nlaBinary
+	NLA_S8         = nlaS8
+	NLA_S16        = nlaS16
+	NLA_S32        = nlaS32
+	NLA_S64        = nlaS64
+	NLA_REJECT     = nlaReject
+	NLA_BE16       = nlaBE16
+	NLA_BE32       = nlaBE32
+)
+
+// MakePolicy is { .type = typ, .len = length }: length is a string's or
+// binary's maximum, another type's minimum.
+func MakePolicy(typ NlaType, length int) NlaPolicy { return nlaPolicy{typ: typ, len: length} }
+
+// WithMin is NLA_POLICY_MIN.
+func (p nlaPolicy) WithMin(min int64) NlaPolicy {
+	p.minValue, p.hasMin = uint64(min), true
+	return p
+}
+
+// WithMax is NLA_POLICY_MAX.
+func (p nlaPolicy) WithMax(max int64) NlaPolicy {
+	p.maxValue, p.hasMax = uint64(max), true
+	return p
+}
+
+// WithReject is NLA_POLICY_REJECT with a message (the type becomes NLA_REJECT).
+func (p nlaPolicy) WithReject(msg string) NlaPolicy {
+	p.typ, p.rejectMessage = nlaReject, msg
+	return p
+}
+
+// PolicyType is the policy's type.
+func (p nlaPolicy) PolicyType() NlaType { return p.typ }
+
+// Attrs returns the present attributes of a parsed table, in type order.
+func Attrs(tb []Attr) []*Attr {
+	var out []*Attr
+	for i := range tb {
+		if tb[i].ok {
+			out = append(out, &tb[i])
+		}
+	}
+	return out
+}
+
+// ParseAttrs is nla_parse_nested_deprecated without a policy: the
+// attributes nested in a, by type (the last of a type wins).
+func ParseAttrs(a *Attr, maxtype int) []Attr {
+	tb := make([]Attr, maxtype+1)
+	_ = nlaParseNested(tb, maxtype, a, nil, nil)
+	return tb
+}
+
+// SetMsg is NL_SET_ERR_MSG.
+func (e *ExtAck) SetMsg(msg string) { e.setMsg(msg) }
+
+// SetMsgAttr is NL_SET_ERR_MSG_ATTR.
+func (e *ExtAck) SetMsgAttr(a *Attr, msg string) { e.setMsgAttr(a, msg) }

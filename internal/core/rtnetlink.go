@@ -3,15 +3,18 @@ package core
 import (
 	"encoding/binary"
 	"errors"
-	"sort"
 	"sync"
 
 	"golang.org/x/sys/unix"
 )
 
-// This file models net/core/rtnetlink.c for links: the link-type registry,
-// the RTM_{NEW,DEL,GET,SET}LINK handlers, rtnl_fill_ifinfo and the
-// RTNLGRP_LINK notifications.
+// This file models net/core/rtnetlink.c: the message handler registry
+// (rtnl_register), the link-type registry, the RTM_{NEW,DEL,GET,SET}LINK
+// doit handlers and the RTNLGRP_LINK notifications. The link dumps are in
+// rtnetlink_dump.go, rtnl_fill_ifinfo in rtnetlink_fill.go.
+
+// RTNL_MAX_TYPE bounds a link kind's IFLA_INFO_DATA attribute types.
+const RTNL_MAX_TYPE = 50
 
 // RtnlLinkOps mirrors struct rtnl_link_ops: a link kind drivers register.
 type RtnlLinkOps struct {
@@ -20,22 +23,73 @@ type RtnlLinkOps struct {
 	NewPriv func() any
 	// Setup is the setup callback alloc_netdev_mqs runs.
 	Setup func(dev *NetDevice)
+	// MaxType and Policy describe IFLA_INFO_DATA (maxtype, policy): the
+	// core parses it with them before Validate.
+	MaxType int
+	Policy  []NlaPolicy
+	// PeerType is peer_type: the IFLA_INFO_DATA attribute that holds the
+	// peer's ifinfomsg and attributes (VETH_INFO_PEER); the core parses
+	// and validates them and resolves the peer's namespace.
+	PeerType int
 	// Validate checks a request naming this kind, before any device lookup.
 	// tb is the IFLA_* table, data the parsed IFLA_INFO_DATA (nil without
-	// a policy).
+	// a policy or without the attribute).
 	Validate func(tb []Attr, data []Attr, extack *ExtAck) error
+	// Newlink is newlink: it registers dev (and whatever else the kind
+	// creates); nil means register_netdevice(dev).
+	Newlink func(dev *NetDevice, params *NewlinkParams, extack *ExtAck) error
+	// Changelink is changelink, for IFLA_INFO_DATA on an existing device.
+	Changelink func(dev *NetDevice, tb, data []Attr, extack *ExtAck) error
 	// Dellink queues a device for deletion; nil means unregister_netdevice_queue.
 	Dellink func(dev *NetDevice, kill *[]*NetDevice)
+	// GetSize and FillInfo are get_size / fill_info: the attributes of
+	// IFLA_INFO_DATA in replies.
+	GetSize  func(dev *NetDevice) int
+	FillInfo func(w *AttrWriter, dev *NetDevice) error
+	// GetLinkNet is get_link_net: the namespace of the device IFLA_LINK
+	// names (a veth peer's), reported as IFLA_LINK_NETNSID when it is not
+	// the device's own.
+	GetLinkNet func(dev *NetDevice) *Net
+	// GetNumTxQueues and GetNumRxQueues are get_num_tx_queues /
+	// get_num_rx_queues: the queue counts without IFLA_NUM_*_QUEUES.
+	GetNumTxQueues func() uint32
+	GetNumRxQueues func() uint32
 	// Owner is the module that registered the kind.
 	Owner *Module
 
 	srcu sync.RWMutex // readers: requests using the ops; unregister waits for them
 }
 
-// RtnlLinkRegister is rtnl_link_register: EEXIST for a kind already
-// registered.
+// NewlinkParams mirrors struct rtnl_newlink_params.
+type NewlinkParams struct {
+	SrcNet  *Net // the requester's namespace
+	LinkNet *Net // IFLA_LINK_NETNSID's namespace, or nil
+	PeerNet *Net // the peer's IFLA_NET_NS_PID/FD namespace, or nil
+	Tb      []Attr
+	Data    []Attr
+}
+
+// LinkNetOrSrc is rtnl_newlink_link_net.
+func (p *NewlinkParams) LinkNetOrSrc() *Net {
+	if p.LinkNet != nil {
+		return p.LinkNet
+	}
+	return p.SrcNet
+}
+
+// PeerNetOrLink is rtnl_newlink_peer_net.
+func (p *NewlinkParams) PeerNetOrLink() *Net {
+	if p.PeerNet != nil {
+		return p.PeerNet
+	}
+	return p.LinkNetOrSrc()
+}
+
+// RtnlLinkRegister is rtnl_link_register: EINVAL for a maxtype above
+// RTNL_MAX_TYPE, EEXIST for a kind already registered.
 func (k *Kernel) RtnlLinkRegister(ops *RtnlLinkOps) error {
-	if ops == nil || ops.Kind == "" {
+	if ops == nil || ops.Kind == "" || ops.MaxType > RTNL_MAX_TYPE || ops.MaxType < 0 ||
+		(ops.MaxType > 0 && len(ops.Policy) != ops.MaxType+1) || ops.PeerType > ops.MaxType {
 		return unix.EINVAL
 	}
 	k.linkOpsMu.Lock()
@@ -50,7 +104,8 @@ func (k *Kernel) RtnlLinkRegister(ops *RtnlLinkOps) error {
 }
 
 // RtnlLinkUnregister is rtnl_link_unregister: the kind goes away, and every
-// device of it in every namespace is deleted (closed first if up).
+// device of it in every namespace is deleted through its dellink (closed
+// first if up).
 func (k *Kernel) RtnlLinkUnregister(ops *RtnlLinkOps) {
 	k.linkOpsMu.Lock()
 	for i, o := range k.linkOps {
@@ -65,18 +120,28 @@ func (k *Kernel) RtnlLinkUnregister(ops *RtnlLinkOps) {
 	//lint:ignore SA2001 the empty critical section waits out the readers
 	ops.srcu.Unlock()
 	k.rtnl.Lock()
-	defer k.rtnl.Unlock()
 	for _, n := range k.Nets() {
+		// __rtnl_kill_links
 		var kill []*NetDevice
-		for _, idx := range n.devOrder {
-			if dev := n.devByIndex[idx]; dev.rtnlLinkOps == ops {
-				kill = append(kill, dev)
+		for _, idx := range append([]int(nil), n.devOrder...) {
+			if dev := n.devByIndex[idx]; dev != nil && dev.rtnlLinkOps == ops && dev.regState == NETREG_REGISTERED {
+				rtnlDellinkQueue(dev, &kill)
 			}
 		}
-		if len(kill) > 0 {
-			UnregisterNetdeviceMany(kill, 0, nil)
-		}
+		UnregisterNetdeviceMany(kill, 0, nil)
 	}
+	k.rtnl.Unlock()
+	k.runDueWork()
+}
+
+// rtnlDellinkQueue queues dev through its kind's dellink, or
+// unregister_netdevice_queue when it has none.
+func rtnlDellinkQueue(dev *NetDevice, kill *[]*NetDevice) {
+	if ops := dev.rtnlLinkOps; ops != nil && ops.Dellink != nil {
+		ops.Dellink(dev, kill)
+		return
+	}
+	UnregisterNetdeviceQueue(dev, kill)
 }
 
 // rtnlLinkOpsGet is rtnl_link_ops_get: the registered ops for kind, held
@@ -106,6 +171,53 @@ func (k *Kernel) LinkOps() []*RtnlLinkOps {
 	return append([]*RtnlLinkOps(nil), k.linkOps...)
 }
 
+// rtnlDoit and rtnlDumpit are the handler types of rtnl_register.
+type (
+	rtnlDoit   func(skb *SkBuff, nlh []byte, extack *ExtAck) error
+	rtnlDumpit func(cb *netlinkCallback, m *nlBuf) int
+)
+
+// Handler flags (RTNL_FLAG_*).
+const (
+	rtnlFlagDumpSplitNlmDone = 1 << 0 // RTNL_FLAG_DUMP_SPLIT_NLM_DONE
+	rtnlFlagBulkDelSupported = 1 << 1 // RTNL_FLAG_BULK_DEL_SUPPORTED
+)
+
+// rtnlLink is struct rtnl_link: the handlers of one message type of one
+// family.
+type rtnlLink struct {
+	doit   rtnlDoit
+	dumpit rtnlDumpit
+	flags  int
+}
+
+// rtnlMsgHandlers is the rtnl_msg_handlers table, filled at init by the
+// files that own the handlers, as net/ipv4 and net/ipv6 register theirs
+// with the core (rtnl_register).
+var rtnlMsgHandlers = map[[2]int]*rtnlLink{}
+
+// rtnlRegister is rtnl_register.
+func rtnlRegister(family, msgtype int, doit rtnlDoit, dumpit rtnlDumpit, flags int) {
+	key := [2]int{family, msgtype}
+	if _, dup := rtnlMsgHandlers[key]; dup {
+		panic("rtnl_register: handler registered twice")
+	}
+	rtnlMsgHandlers[key] = &rtnlLink{doit: doit, dumpit: dumpit, flags: flags}
+}
+
+// rtnlGetLink is rtnl_get_link.
+func rtnlGetLink(family, msgtype int) *rtnlLink { return rtnlMsgHandlers[[2]int{family, msgtype}] }
+
+func init() {
+	rtnlRegister(AF_UNSPEC, RTM_GETLINK, rtnlGetlink, rtnlDumpIfinfo, rtnlFlagDumpSplitNlmDone)
+	rtnlRegister(AF_UNSPEC, RTM_SETLINK, rtnlSetlink, nil, 0)
+	rtnlRegister(AF_UNSPEC, RTM_NEWLINK, rtnlNewlink, nil, 0)
+	rtnlRegister(AF_UNSPEC, RTM_DELLINK, rtnlDellink, nil, 0)
+	rtnlRegister(unix.AF_BRIDGE, RTM_GETLINK, nil, rtnlBridgeGetlink, 0)
+	rtnlRegister(unix.AF_BRIDGE, RTM_DELLINK, rtnlBridgeSetlink, nil, 0)
+	rtnlRegister(unix.AF_BRIDGE, RTM_SETLINK, rtnlBridgeSetlink, nil, 0)
+}
+
 // rtnetlinkRcv is rtnetlink_rcv, the NETLINK_ROUTE kernel socket's input.
 func rtnetlinkRcv(skb *SkBuff) { netlinkRcvSkb(skb, rtnetlinkRcvMsg) }
 
@@ -117,30 +229,32 @@ func nlmsgPayload(nlh []byte) []byte {
 	return nlh[NLMSG_HDRLEN:binary.NativeEndian.Uint32(nlh)]
 }
 
-// ifinfomsg is struct ifinfomsg, decoded.
-type ifinfomsg struct {
-	family uint8
-	pad    uint8
-	typ    uint16
-	index  int32
-	flags  uint32
-	change uint32
+// Ifinfomsg is struct ifinfomsg, decoded.
+type Ifinfomsg struct {
+	Family uint8
+	Pad    uint8
+	Type   uint16
+	Index  int32
+	Flags  uint32
+	Change uint32
 }
 
-func parseIfinfomsg(p []byte) ifinfomsg {
+// ParseIfinfomsg decodes struct ifinfomsg; a short one reads as zeros
+// beyond its end, as nlmsg_data of a short message reads what follows.
+func ParseIfinfomsg(p []byte) Ifinfomsg {
 	var b [sizeofIfinfomsg]byte
-	copy(b[:], p) // nlmsg_data of a short message reads what follows: zeros here
-	return ifinfomsg{
-		family: b[0], pad: b[1],
-		typ:    binary.NativeEndian.Uint16(b[2:]),
-		index:  int32(binary.NativeEndian.Uint32(b[4:])),
-		flags:  binary.NativeEndian.Uint32(b[8:]),
-		change: binary.NativeEndian.Uint32(b[12:]),
+	copy(b[:], p)
+	return Ifinfomsg{
+		Family: b[0], Pad: b[1],
+		Type:   binary.NativeEndian.Uint16(b[2:]),
+		Index:  int32(binary.NativeEndian.Uint32(b[4:])),
+		Flags:  binary.NativeEndian.Uint32(b[8:]),
+		Change: binary.NativeEndian.Uint32(b[12:]),
 	}
 }
 
-// rtnetlinkRcvMsg is rtnetlink_rcv_msg: dispatch by type with the
-// capability check first.
+// rtnetlinkRcvMsg is rtnetlink_rcv_msg: the capability check, then the
+// handler of the message's family (PF_UNSPEC's when the family has none).
 func rtnetlinkRcvMsg(skb *SkBuff, nlh []byte, extack *ExtAck) int {
 	typ := nlmsgType(nlh)
 	if typ > RTM_MAX {
@@ -150,49 +264,38 @@ func rtnetlinkRcvMsg(skb *SkBuff, nlh []byte, extack *ExtAck) int {
 	if len(payload) < sizeofRtgenmsg {
 		return 0
 	}
+	family := int(payload[0])
 	kind := (typ - RTM_BASE) & 3
 	sk := skb.sk
 	if kind != 2 && !sk.capNetAdmin {
 		return -int(unix.EPERM)
 	}
-	if kind == 1 && nlmsgFlags(nlh)&NLM_F_BULK != 0 {
-		// No modelled DEL handler has RTNL_FLAG_BULK_DEL_SUPPORTED.
-		if typ != RTM_DELLINK {
+	if kind == 2 && nlmsgFlags(nlh)&NLM_F_DUMP != 0 {
+		link := rtnlGetLink(family, int(typ))
+		if link == nil || link.dumpit == nil {
+			link = rtnlGetLink(AF_UNSPEC, int(typ))
+			if link == nil || link.dumpit == nil {
+				return -int(unix.EOPNOTSUPP)
+			}
+		}
+		dump := link.dumpit
+		if link.flags&rtnlFlagDumpSplitNlmDone != 0 {
+			dump = rtnlDumpitSplitDone(dump)
+		}
+		return sk.netlinkDumpStart(nlh, skb.portid, dump, nil)
+	}
+	link := rtnlGetLink(family, int(typ))
+	if link == nil || link.doit == nil {
+		link = rtnlGetLink(AF_UNSPEC, int(typ))
+		if link == nil || link.doit == nil {
 			return -int(unix.EOPNOTSUPP)
 		}
+	}
+	if kind == 1 && nlmsgFlags(nlh)&NLM_F_BULK != 0 && link.flags&rtnlFlagBulkDelSupported == 0 {
 		extack.setMsg("Bulk delete is not supported")
 		return -int(unix.EOPNOTSUPP)
 	}
-	family := payload[0]
-	if kind == 2 && nlmsgFlags(nlh)&NLM_F_DUMP != 0 {
-		if typ != RTM_GETLINK {
-			return -int(unix.EOPNOTSUPP)
-		}
-		switch family {
-		case unix.AF_BRIDGE:
-			return sk.netlinkDumpStart(nlh, skb.portid, rtnlBridgeGetlink, nil)
-		case unix.AF_INET6:
-			return sk.netlinkDumpStart(nlh, skb.portid, inet6DumpIfinfo, nil)
-		}
-		return sk.netlinkDumpStart(nlh, skb.portid, rtnlDumpitSplitDone, nil)
-	}
-	if family == unix.AF_BRIDGE && (typ == RTM_SETLINK || typ == RTM_DELLINK) {
-		return errnoOf(rtnlBridgeSetlink(skb, nlh, extack))
-	}
-	var err error
-	switch typ {
-	case RTM_NEWLINK:
-		err = rtnlNewlink(skb, nlh, extack)
-	case RTM_DELLINK:
-		err = rtnlDellink(skb, nlh, extack)
-	case RTM_GETLINK:
-		err = rtnlGetlink(skb, nlh, extack)
-	case RTM_SETLINK:
-		err = rtnlSetlink(skb, nlh, extack)
-	default:
-		return -int(unix.EOPNOTSUPP)
-	}
-	return errnoOf(err)
+	return errnoOf(link.doit(skb, nlh, extack))
 }
 
 // errnoOf turns an error from the model into the negative errno netlink
@@ -267,33 +370,114 @@ func rtnlEnsureUniqueNetns(tb []Attr, extack *ExtAck, netnsIDOnly bool) error {
 	return nil
 }
 
-// rtnlLinkGetNetCapable is rtnl_link_get_net_capable. Moving links between
-// namespaces is not modelled: a namespace named by pid, fd or id is not
-// found.
-func rtnlLinkGetNetCapable(sk *Sock, tb []Attr) (*Net, error) {
+// rtnlLinkGetNetIfla is rtnl_link_get_net_ifla: the namespace IFLA_NET_NS_PID
+// or IFLA_NET_NS_FD names, nil without either.
+func rtnlLinkGetNetIfla(k *Kernel, tb []Attr) (*Net, error) {
 	switch {
 	case tb[IFLA_NET_NS_PID].ok:
-		return nil, unix.ESRCH
+		return k.getNetNsByPid(tb[IFLA_NET_NS_PID].U32())
 	case tb[IFLA_NET_NS_FD].ok:
-		return nil, unix.EBADF
-	case tb[IFLA_TARGET_NETNSID].ok:
-		return nil, unix.EINVAL
+		return k.getNetNsByFd(tb[IFLA_NET_NS_FD].U32())
 	}
-	return sk.net, nil
+	return nil, nil
+}
+
+// RtnlLinkGetNet is rtnl_link_get_net: the namespace tb names, else src.
+func RtnlLinkGetNet(src *Net, tb []Attr) (*Net, error) {
+	n, err := rtnlLinkGetNetIfla(src.k, tb)
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		n = src
+	}
+	return n, nil
+}
+
+// rtnlLinkGetNetCapable is rtnl_link_get_net_capable: the target
+// namespace of a request (IFLA_NET_NS_PID, IFLA_NET_NS_FD, then
+// IFLA_TARGET_NETNSID), which the requester must administer.
+func rtnlLinkGetNetCapable(sk *Sock, tb []Attr) (*Net, error) {
+	var n *Net
+	switch {
+	case tb[IFLA_NET_NS_PID].ok || tb[IFLA_NET_NS_FD].ok:
+		var err error
+		if n, err = RtnlLinkGetNet(sk.net, tb); err != nil {
+			return nil, err
+		}
+	case tb[IFLA_TARGET_NETNSID].ok:
+		if n = getNetNsByID(sk.net, int(tb[IFLA_TARGET_NETNSID].S32())); n == nil {
+			return nil, unix.EINVAL
+		}
+	default:
+		n = sk.net
+	}
+	if !sk.capNetAdmin {
+		return nil, unix.EPERM
+	}
+	return n, nil
+}
+
+// RtnlNlaParseIfinfomsg is rtnl_nla_parse_ifinfomsg: a peer attribute
+// (VETH_INFO_PEER) holds an ifinfomsg followed by IFLA_* attributes,
+// parsed into tb with ifla_policy.
+func RtnlNlaParseIfinfomsg(tb []Attr, peer *Attr, extack *ExtAck) (Ifinfomsg, error) {
+	ifm := ParseIfinfomsg(peer.Data)
+	if ifm.Index < 0 {
+		extack.setMsgAttr(peer, "ifindex can't be negative")
+		return ifm, unix.EINVAL
+	}
+	attrs := peer.Data[min(sizeofIfinfomsg, len(peer.Data)):]
+	return ifm, nlaParse(tb, IFLA_MAX, attrs, peer.Off+NLA_HDRLEN+sizeofIfinfomsg, iflaPolicy, nlValidateLiberal, extack)
+}
+
+// rtnlGetPeerNet is rtnl_get_peer_net: the peer's attributes are parsed
+// and validated, and the namespace they name resolved (nil when they name
+// none).
+func rtnlGetPeerNet(skb *SkBuff, ops *RtnlLinkOps, tb, data []Attr, extack *ExtAck) (*Net, error) {
+	attrs := tb
+	if data != nil && data[ops.PeerType].ok {
+		var ptb [IFLA_MAX + 1]Attr
+		if _, err := RtnlNlaParseIfinfomsg(ptb[:], &data[ops.PeerType], extack); err != nil {
+			return nil, err
+		}
+		if ops.Validate != nil {
+			if err := ops.Validate(ptb[:], nil, extack); err != nil {
+				return nil, err
+			}
+		}
+		attrs = ptb[:]
+	}
+	n, err := rtnlLinkGetNetIfla(skb.sk.net.k, attrs)
+	if err != nil || n == nil {
+		return nil, err
+	}
+	if !skb.sk.capNetAdmin {
+		return nil, unix.EPERM
+	}
+	return n, nil
+}
+
+// rtnlNewlinkTbs is struct rtnl_newlink_tbs.
+type rtnlNewlinkTbs struct {
+	tb       [IFLA_MAX + 1]Attr
+	linkinfo [IFLA_INFO_MAX + 1]Attr
+	attr     [RTNL_MAX_TYPE + 1]Attr
 }
 
 // rtnlNewlink is rtnl_newlink.
 func rtnlNewlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
-	var tb [IFLA_MAX + 1]Attr
-	if err := nlmsgParseDeprecated(nlh, sizeofIfinfomsg, tb[:], IFLA_MAX, iflaPolicy, nlValidateLiberal, extack); err != nil {
+	tbs := new(rtnlNewlinkTbs)
+	tb := tbs.tb[:]
+	if err := nlmsgParseDeprecated(nlh, sizeofIfinfomsg, tb, IFLA_MAX, iflaPolicy, nlValidateLiberal, extack); err != nil {
 		return err
 	}
-	if err := rtnlEnsureUniqueNetns(tb[:], extack, false); err != nil {
+	if err := rtnlEnsureUniqueNetns(tb, extack, false); err != nil {
 		return err
 	}
-	var linkinfo [IFLA_INFO_MAX + 1]Attr
+	linkinfo := tbs.linkinfo[:]
 	if tb[IFLA_LINKINFO].ok {
-		if err := nlaParseNested(linkinfo[:], IFLA_INFO_MAX, &tb[IFLA_LINKINFO], iflaInfoPolicy, nil); err != nil {
+		if err := nlaParseNested(linkinfo, IFLA_INFO_MAX, &tb[IFLA_LINKINFO], iflaInfoPolicy, nil); err != nil {
 			return err
 		}
 	}
@@ -308,43 +492,65 @@ func rtnlNewlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 		}
 	}
 	defer rtnlLinkOpsPut(ops)
-	if ops != nil && ops.Validate != nil {
-		if err := ops.Validate(tb[:], nil, extack); err != nil {
-			return err
+	var data []Attr
+	var peerNet *Net
+	if ops != nil {
+		if ops.MaxType > 0 && linkinfo[IFLA_INFO_DATA].ok {
+			data = tbs.attr[:ops.MaxType+1]
+			if err := nlaParseNested(data, ops.MaxType, &linkinfo[IFLA_INFO_DATA], ops.Policy, extack); err != nil {
+				return err
+			}
+		}
+		if ops.Validate != nil {
+			if err := ops.Validate(tb, data, extack); err != nil {
+				return err
+			}
+		}
+		if ops.PeerType != 0 {
+			var err error
+			if peerNet, err = rtnlGetPeerNet(skb, ops, tb, data, extack); err != nil {
+				return err
+			}
 		}
 	}
-	tgt, err := rtnlLinkGetNetCapable(skb.sk, tb[:])
+	tgt, err := rtnlLinkGetNetCapable(skb.sk, tb)
 	if err != nil {
 		return err
 	}
+	var linkNet *Net
 	if tb[IFLA_LINK_NETNSID].ok {
-		extack.setMsg("Unknown network namespace id")
-		return unix.EINVAL
+		if linkNet = getNetNsByID(tgt, int(tb[IFLA_LINK_NETNSID].S32())); linkNet == nil {
+			extack.setMsg("Unknown network namespace id")
+			return unix.EINVAL
+		}
 	}
 	k.rtnl.Lock()
 	defer k.rtnl.Unlock()
-	if tgt.dead.Load() {
-		return unix.ENODEV
+	for _, n := range []*Net{tgt, linkNet, peerNet} {
+		if n != nil && n.dead.Load() {
+			return unix.ENODEV
+		}
 	}
-	return rtnlNewlinkLocked(skb, nlh, ops, tgt, tb[:], linkinfo[:], extack)
+	return rtnlNewlinkLocked(skb, nlh, ops, tgt, linkNet, peerNet, tbs, data, extack)
 }
 
 // rtnlNewlinkLocked is __rtnl_newlink.
-func rtnlNewlinkLocked(skb *SkBuff, nlh []byte, ops *RtnlLinkOps, tgt *Net, tb, linkinfo []Attr, extack *ExtAck) error {
+func rtnlNewlinkLocked(skb *SkBuff, nlh []byte, ops *RtnlLinkOps, tgt, linkNet, peerNet *Net, tbs *rtnlNewlinkTbs, data []Attr, extack *ExtAck) error {
+	tb := tbs.tb[:]
 	n := skb.sk.net
 	flags := nlmsgFlags(nlh)
 	devNet := n
 	if flags&NLM_F_CREATE != 0 && flags&NLM_F_EXCL != 0 {
 		devNet = tgt
 	}
-	ifm := parseIfinfomsg(nlmsgPayload(nlh))
+	ifm := ParseIfinfomsg(nlmsgPayload(nlh))
 	var dev *NetDevice
 	linkSpecified := false
 	switch {
-	case ifm.index > 0:
+	case ifm.Index > 0:
 		linkSpecified = true
-		dev = devNet.devByIndex[int(ifm.index)]
-	case ifm.index < 0:
+		dev = devNet.devByIndex[int(ifm.Index)]
+	case ifm.Index < 0:
 		extack.setMsg("ifindex can't be negative")
 		return unix.EINVAL
 	case tb[IFLA_IFNAME].ok || tb[IFLA_ALT_IFNAME].ok:
@@ -352,13 +558,13 @@ func rtnlNewlinkLocked(skb *SkBuff, nlh []byte, ops *RtnlLinkOps, tgt *Net, tb, 
 		dev = rtnlDevGet(devNet, tb)
 	}
 	if dev != nil {
-		return rtnlChangelink(skb, nlh, ops, dev, tb, linkinfo, ifm, extack)
+		return rtnlChangelink(skb, nlh, ops, dev, tgt, tbs, data, extack)
 	}
 	if flags&NLM_F_CREATE == 0 {
 		if linkSpecified || !tb[IFLA_GROUP].ok {
 			return unix.ENODEV
 		}
-		return rtnlGroupChangelink(skb, n, tb[IFLA_GROUP].U32(), ifm, tb, extack)
+		return rtnlGroupChangelink(skb, n, tgt, tb[IFLA_GROUP].U32(), ifm, tb, extack)
 	}
 	if tb[IFLA_MAP].ok || tb[IFLA_PROTINFO].ok {
 		return unix.EOPNOTSUPP
@@ -367,11 +573,11 @@ func rtnlNewlinkLocked(skb *SkBuff, nlh []byte, ops *RtnlLinkOps, tgt *Net, tb, 
 		extack.setMsg("Unknown device type")
 		return unix.EOPNOTSUPP
 	}
-	return rtnlNewlinkCreate(skb, ifm, ops, tgt, nlh, tb, extack)
+	return rtnlNewlinkCreate(skb, ifm, ops, tgt, linkNet, peerNet, nlh, tb, data, extack)
 }
 
 // rtnlChangelink is rtnl_changelink.
-func rtnlChangelink(skb *SkBuff, nlh []byte, ops *RtnlLinkOps, dev *NetDevice, tb, linkinfo []Attr, ifm ifinfomsg, extack *ExtAck) error {
+func rtnlChangelink(skb *SkBuff, nlh []byte, ops *RtnlLinkOps, dev *NetDevice, tgt *Net, tbs *rtnlNewlinkTbs, data []Attr, extack *ExtAck) error {
 	flags := nlmsgFlags(nlh)
 	if flags&NLM_F_EXCL != 0 {
 		return unix.EEXIST
@@ -379,24 +585,31 @@ func rtnlChangelink(skb *SkBuff, nlh []byte, ops *RtnlLinkOps, dev *NetDevice, t
 	if flags&NLM_F_REPLACE != 0 {
 		return unix.EOPNOTSUPP
 	}
-	if linkinfo[IFLA_INFO_DATA].ok {
-		// No modelled kind has changelink.
+	status := 0
+	if tbs.linkinfo[IFLA_INFO_DATA].ok {
+		if ops == nil || ops != dev.rtnlLinkOps || ops.Changelink == nil {
+			return unix.EOPNOTSUPP
+		}
+		if err := ops.Changelink(dev, tbs.tb[:], data, extack); err != nil {
+			return err
+		}
+		status |= doSetlinkNotify
+	}
+	if tbs.linkinfo[IFLA_INFO_SLAVE_DATA].ok {
+		// No modelled device has a master with slave_changelink.
 		return unix.EOPNOTSUPP
 	}
-	if linkinfo[IFLA_INFO_SLAVE_DATA].ok {
-		return unix.EOPNOTSUPP
-	}
-	return doSetlink(skb, dev, ifm, tb, extack, 0)
+	return doSetlink(skb, dev, tgt, ParseIfinfomsg(nlmsgPayload(nlh)), tbs.tb[:], extack, status)
 }
 
 // rtnlGroupChangelink is rtnl_group_changelink.
-func rtnlGroupChangelink(skb *SkBuff, n *Net, group uint32, ifm ifinfomsg, tb []Attr, extack *ExtAck) error {
+func rtnlGroupChangelink(skb *SkBuff, n, tgt *Net, group uint32, ifm Ifinfomsg, tb []Attr, extack *ExtAck) error {
 	for _, idx := range append([]int(nil), n.devOrder...) {
 		dev := n.devByIndex[idx]
 		if dev == nil || dev.group != group {
 			continue
 		}
-		if err := doSetlink(skb, dev, ifm, tb, extack, 0); err != nil {
+		if err := doSetlink(skb, dev, tgt, ifm, tb, extack, 0); err != nil {
 			return err
 		}
 	}
@@ -404,7 +617,7 @@ func rtnlGroupChangelink(skb *SkBuff, n *Net, group uint32, ifm ifinfomsg, tb []
 }
 
 // rtnlNewlinkCreate is rtnl_newlink_create.
-func rtnlNewlinkCreate(skb *SkBuff, ifm ifinfomsg, ops *RtnlLinkOps, tgt *Net, nlh []byte, tb []Attr, extack *ExtAck) error {
+func rtnlNewlinkCreate(skb *SkBuff, ifm Ifinfomsg, ops *RtnlLinkOps, tgt, linkNet, peerNet *Net, nlh []byte, tb, data []Attr, extack *ExtAck) error {
 	if ops.Setup == nil {
 		return unix.EOPNOTSUPP
 	}
@@ -419,40 +632,64 @@ func rtnlNewlinkCreate(skb *SkBuff, ifm ifinfomsg, ops *RtnlLinkOps, tgt *Net, n
 		}
 		assign = NET_NAME_ENUM
 	}
-	dev, err := rtnlCreateLink(tgt, ifname, assign, ops, tb, extack)
+	dev, err := RtnlCreateLink(tgt, ifname, assign, ops, tb, extack)
 	if err != nil {
 		return err
 	}
-	dev.ifindex = int(ifm.index)
-	if err := tgt.RegisterNetdevice(dev); err != nil {
+	dev.ifindex = int(ifm.Index)
+	if ops.Newlink != nil {
+		params := &NewlinkParams{SrcNet: skb.sk.net, LinkNet: linkNet, PeerNet: peerNet, Tb: tb, Data: data}
+		err = ops.Newlink(dev, params, extack)
+	} else {
+		err = tgt.RegisterNetdevice(dev)
+	}
+	if err != nil {
+		FreeNetdev(dev)
 		return err
 	}
-	if err := rtnlConfigureLink(dev, &ifm, skb.portid, nlh); err != nil {
-		UnregisterNetdevice(dev)
+	unregister := func() {
+		var kill []*NetDevice
+		rtnlDellinkQueue(dev, &kill)
+		UnregisterNetdeviceMany(kill, 0, nil)
+	}
+	if err := RtnlConfigureLink(dev, &ifm, skb.portid, nlh); err != nil {
+		unregister()
 		return err
 	}
 	if tb[IFLA_MASTER].ok {
-		// do_set_master: no modelled device can enslave another.
-		if m := tb[IFLA_MASTER].U32(); m != 0 {
-			err := error(unix.EOPNOTSUPP)
-			if tgt.devByIndex[int(m)] == nil {
-				err = unix.EINVAL
-			}
-			UnregisterNetdevice(dev)
+		if err := doSetMaster(dev, tb[IFLA_MASTER].U32(), extack); err != nil {
+			unregister()
 			return err
 		}
 	}
 	return nil
 }
 
-// rtnlCreateLink is rtnl_create_link.
-func rtnlCreateLink(n *Net, ifname string, assign uint8, ops *RtnlLinkOps, tb []Attr, extack *ExtAck) (*NetDevice, error) {
+// doSetMaster is do_set_master: no modelled device can be a master, so
+// enslaving fails (EINVAL for an unknown master, EOPNOTSUPP otherwise).
+func doSetMaster(dev *NetDevice, master uint32, extack *ExtAck) error {
+	if master == 0 {
+		return nil
+	}
+	if dev.net.devByIndex[int(master)] == nil {
+		return unix.EINVAL
+	}
+	return unix.EOPNOTSUPP
+}
+
+// RtnlCreateLink is rtnl_create_link: a device of the kind, allocated in
+// n with the request's attributes applied, not yet registered.
+func RtnlCreateLink(n *Net, ifname string, assign uint8, ops *RtnlLinkOps, tb []Attr, extack *ExtAck) (*NetDevice, error) {
 	txq, rxq := uint32(1), uint32(1)
 	if tb[IFLA_NUM_TX_QUEUES].ok {
 		txq = tb[IFLA_NUM_TX_QUEUES].U32()
+	} else if ops.GetNumTxQueues != nil {
+		txq = ops.GetNumTxQueues()
 	}
 	if tb[IFLA_NUM_RX_QUEUES].ok {
 		rxq = tb[IFLA_NUM_RX_QUEUES].U32()
+	} else if ops.GetNumRxQueues != nil {
+		rxq = ops.GetNumRxQueues()
 	}
 	if txq < 1 || txq > 4096 {
 		extack.setMsg("Invalid number of transmit queues")
@@ -471,6 +708,7 @@ func rtnlCreateLink(n *Net, ifname string, assign uint8, ops *RtnlLinkOps, tb []
 		return nil, err
 	}
 	if err := validateLinkmsg(dev, tb, extack); err != nil {
+		FreeNetdev(dev)
 		return nil, err
 	}
 	dev.net = n
@@ -479,12 +717,14 @@ func rtnlCreateLink(n *Net, ifname string, assign uint8, ops *RtnlLinkOps, tb []
 	if tb[IFLA_MTU].ok {
 		mtu := tb[IFLA_MTU].U32()
 		if err := devValidateMTU(dev, int64(int32(mtu)), extack); err != nil {
+			FreeNetdev(dev)
 			return nil, err
 		}
 		dev.MTU = mtu
 	}
 	if tb[IFLA_ADDRESS].ok {
 		copy(dev.DevAddr[:], tb[IFLA_ADDRESS].Data)
+		dev.AddrAssignType = NET_ADDR_SET
 	}
 	if tb[IFLA_BROADCAST].ok {
 		copy(dev.Broadcast[:], tb[IFLA_BROADCAST].Data)
@@ -539,79 +779,113 @@ func setGROMaxSize(dev *NetDevice, size uint32) {
 // GRO_MAX_SIZE is 8 * 65535.
 const groMaxSize = 8 * 65535
 
-// validateLinkmsg is validate_linkmsg.
+// validateLinkmsg is validate_linkmsg. dev is the device the request
+// changes, or the one it creates, not yet registered.
 func validateLinkmsg(dev *NetDevice, tb []Attr, extack *ExtAck) error {
-	if dev != nil {
-		if tb[IFLA_ADDRESS].ok && len(tb[IFLA_ADDRESS].Data) < int(dev.AddrLen) {
-			return unix.EINVAL
-		}
-		if tb[IFLA_BROADCAST].ok && len(tb[IFLA_BROADCAST].Data) < int(dev.AddrLen) {
-			return unix.EINVAL
-		}
-		if tb[IFLA_GSO_MAX_SIZE].ok && tb[IFLA_GSO_MAX_SIZE].U32() > dev.TSOMaxSize {
-			extack.setMsg("too big gso_max_size")
-			return unix.EINVAL
-		}
-		if tb[IFLA_GSO_MAX_SEGS].ok && (tb[IFLA_GSO_MAX_SEGS].U32() > GSO_MAX_SEGS || tb[IFLA_GSO_MAX_SEGS].U32() > dev.tsoMaxSegs) {
-			extack.setMsg("too big gso_max_segs")
-			return unix.EINVAL
-		}
-		if tb[IFLA_GRO_MAX_SIZE].ok && tb[IFLA_GRO_MAX_SIZE].U32() > groMaxSize {
-			extack.setMsg("too big gro_max_size")
-			return unix.EINVAL
-		}
-		if tb[IFLA_GSO_IPV4_MAX_SIZE].ok && tb[IFLA_GSO_IPV4_MAX_SIZE].U32() > dev.TSOMaxSize {
-			extack.setMsg("too big gso_ipv4_max_size")
-			return unix.EINVAL
-		}
-		if tb[IFLA_GRO_IPV4_MAX_SIZE].ok && tb[IFLA_GRO_IPV4_MAX_SIZE].U32() > groMaxSize {
-			extack.setMsg("too big gro_ipv4_max_size")
-			return unix.EINVAL
-		}
+	if tb[IFLA_ADDRESS].ok && len(tb[IFLA_ADDRESS].Data) < int(dev.AddrLen) {
+		return unix.EINVAL
+	}
+	if tb[IFLA_BROADCAST].ok && len(tb[IFLA_BROADCAST].Data) < int(dev.AddrLen) {
+		return unix.EINVAL
+	}
+	if tb[IFLA_GSO_MAX_SIZE].ok && tb[IFLA_GSO_MAX_SIZE].U32() > dev.TSOMaxSize {
+		extack.setMsg("too big gso_max_size")
+		return unix.EINVAL
+	}
+	if tb[IFLA_GSO_MAX_SEGS].ok && (tb[IFLA_GSO_MAX_SEGS].U32() > GSO_MAX_SEGS || tb[IFLA_GSO_MAX_SEGS].U32() > dev.tsoMaxSegs) {
+		extack.setMsg("too big gso_max_segs")
+		return unix.EINVAL
+	}
+	if tb[IFLA_GRO_MAX_SIZE].ok && tb[IFLA_GRO_MAX_SIZE].U32() > groMaxSize {
+		extack.setMsg("too big gro_max_size")
+		return unix.EINVAL
+	}
+	if tb[IFLA_GSO_IPV4_MAX_SIZE].ok && tb[IFLA_GSO_IPV4_MAX_SIZE].U32() > dev.TSOMaxSize {
+		extack.setMsg("too big gso_ipv4_max_size")
+		return unix.EINVAL
+	}
+	if tb[IFLA_GRO_IPV4_MAX_SIZE].ok && tb[IFLA_GRO_IPV4_MAX_SIZE].U32() > groMaxSize {
+		extack.setMsg("too big gro_ipv4_max_size")
+		return unix.EINVAL
 	}
 	if tb[IFLA_AF_SPEC].ok {
-		var af [256]Attr
-		_ = nlaParse(af[:], 255, tb[IFLA_AF_SPEC].Data, tb[IFLA_AF_SPEC].Off+NLA_HDRLEN, nil, nlValidateLiberal, nil)
-		for i := range af {
-			if af[i].ok && i != unix.AF_INET && i != unix.AF_INET6 {
-				return unix.EAFNOSUPPORT
+		var err error
+		forEachNested(&tb[IFLA_AF_SPEC], func(af *Attr) bool {
+			ops := rtnlAfLookup(int(af.Type & NLA_TYPE_MASK))
+			switch {
+			case ops == nil:
+				err = unix.EAFNOSUPPORT
+			case ops.setLinkAF == nil:
+				err = unix.EOPNOTSUPP
+			case ops.validateLinkAF != nil:
+				err = ops.validateLinkAF(dev, af, extack)
 			}
+			return err == nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// setOperstate is set_operstate for the states user space may request.
-func setOperstate(dev *NetDevice, state uint8) {
-	op := dev.operstate
-	switch state {
-	case IF_OPER_UP:
-		if op == IF_OPER_DORMANT || op == IF_OPER_TESTING || op == IF_OPER_UNKNOWN {
-			dev.operstate = state
+// forEachNested is nla_for_each_nested: fn sees each attribute nested in
+// a, with its offset from the message, until it returns false.
+func forEachNested(a *Attr, fn func(*Attr) bool) {
+	b := a.Data
+	base := a.Off + NLA_HDRLEN
+	for off := 0; nlaOK(b[off:], len(b)-off); {
+		l := int(binary.NativeEndian.Uint16(b[off:]))
+		na := Attr{Type: binary.NativeEndian.Uint16(b[off+2:]), Data: b[off+NLA_HDRLEN : off+l], Off: base + off, ok: true}
+		if !fn(&na) {
+			return
 		}
-	case IF_OPER_TESTING, IF_OPER_DORMANT:
-		if op == IF_OPER_UNKNOWN || op == IF_OPER_UP {
-			dev.operstate = state
+		off += nlaAlign(l)
+		if off >= len(b) {
+			return
 		}
 	}
-	if dev.operstate != op {
+}
+
+// setOperstate is set_operstate for the states user space may request.
+func setOperstate(dev *NetDevice, transition uint8) {
+	op := dev.operstate
+	operUp := op == IF_OPER_UP || op == IF_OPER_UNKNOWN
+	switch transition {
+	case IF_OPER_UP:
+		if (op == IF_OPER_DORMANT || op == IF_OPER_TESTING || op == IF_OPER_UNKNOWN) && !dev.dormant && !dev.testing {
+			op = IF_OPER_UP
+		}
+	case IF_OPER_TESTING:
+		if operUp {
+			op = IF_OPER_TESTING
+		}
+	case IF_OPER_DORMANT:
+		if operUp {
+			op = IF_OPER_DORMANT
+		}
+	}
+	// netif_set_operstate
+	if op != dev.operstate {
+		dev.operstate = op
 		netdevStateChange(dev)
 	}
 }
 
 // rtnlDevCombineFlags is rtnl_dev_combine_flags.
-func rtnlDevCombineFlags(dev *NetDevice, ifm *ifinfomsg) uint32 {
-	flags := ifm.flags
-	if ifm.change != 0 {
-		flags = flags&ifm.change | devGetFlags(dev)&^ifm.change
+func rtnlDevCombineFlags(dev *NetDevice, ifm *Ifinfomsg) uint32 {
+	flags := ifm.Flags
+	if ifm.Change != 0 {
+		flags = flags&ifm.Change | devGetFlags(dev)&^ifm.Change
 	}
 	return flags
 }
 
-// rtnlConfigureLink is rtnl_configure_link.
-func rtnlConfigureLink(dev *NetDevice, ifm *ifinfomsg, portid uint32, nlh []byte) error {
+// RtnlConfigureLink is rtnl_configure_link: the flags of ifm (nil for
+// none) are applied, and a device being created is announced.
+func RtnlConfigureLink(dev *NetDevice, ifm *Ifinfomsg, portid uint32, nlh []byte) error {
 	old := dev.Flags
-	if ifm != nil && (ifm.flags != 0 || ifm.change != 0) {
+	if ifm != nil && (ifm.Flags != 0 || ifm.Change != 0) {
 		if err := devChangeFlags(dev, rtnlDevCombineFlags(dev, ifm), nil); err != nil {
 			return err
 		}
@@ -631,14 +905,25 @@ const (
 	doSetlinkNotify   = 0x03
 )
 
-// doSetlink is do_setlink.
-func doSetlink(skb *SkBuff, dev *NetDevice, ifm ifinfomsg, tb []Attr, extack *ExtAck, status int) (err error) {
+// doSetlink is do_setlink, in the kernel's order of changes: each that
+// fails ends the request with the ones before it already made.
+func doSetlink(skb *SkBuff, dev *NetDevice, tgt *Net, ifm Ifinfomsg, tb []Attr, extack *ExtAck, status int) (err error) {
 	if err := validateLinkmsg(dev, tb, extack); err != nil {
 		return err
 	}
 	var ifname string
 	if tb[IFLA_IFNAME].ok {
 		ifname = nlaStrscpy(&tb[IFLA_IFNAME], IFNAMSIZ)
+	}
+	if tgt != dev.net {
+		newIfindex := 0
+		if tb[IFLA_NEW_IFINDEX].ok {
+			newIfindex = int(tb[IFLA_NEW_IFINDEX].S32())
+		}
+		if err := DevChangeNetNamespace(dev, tgt, ifname, newIfindex, extack); err != nil {
+			return err
+		}
+		status |= doSetlinkModified
 	}
 	defer func() {
 		if status&doSetlinkModified != 0 && status&doSetlinkNotify == doSetlinkNotify {
@@ -649,7 +934,7 @@ func doSetlink(skb *SkBuff, dev *NetDevice, ifm ifinfomsg, tb []Attr, extack *Ex
 		return unix.EOPNOTSUPP
 	}
 	if tb[IFLA_ADDRESS].ok {
-		if err := devSetMACAddress(dev, tb[IFLA_ADDRESS].Data); err != nil {
+		if err := devSetMACAddress(dev, tb[IFLA_ADDRESS].Data[:dev.AddrLen]); err != nil {
 			return err
 		}
 		status |= doSetlinkModified
@@ -664,7 +949,7 @@ func doSetlink(skb *SkBuff, dev *NetDevice, ifm ifinfomsg, tb []Attr, extack *Ex
 		dev.group = tb[IFLA_GROUP].U32()
 		status |= doSetlinkNotify
 	}
-	if ifm.index > 0 && ifname != "" {
+	if ifm.Index > 0 && ifname != "" {
 		if err := devChangeName(dev, ifname); err != nil {
 			return err
 		}
@@ -682,27 +967,26 @@ func doSetlink(skb *SkBuff, dev *NetDevice, ifm ifinfomsg, tb []Attr, extack *Ex
 		copy(dev.Broadcast[:dev.AddrLen], tb[IFLA_BROADCAST].Data)
 		netdevNotify(dev, netdevChangeAddr)
 	}
-	if ifm.flags != 0 || ifm.change != 0 {
+	if ifm.Flags != 0 || ifm.Change != 0 {
 		if err := DevChangeFlags(dev, rtnlDevCombineFlags(dev, &ifm), extack); err != nil {
 			return err
 		}
 	}
 	if tb[IFLA_MASTER].ok {
-		if m := tb[IFLA_MASTER].U32(); m != 0 {
-			if dev.net.devByIndex[int(m)] == nil {
-				return unix.EINVAL
-			}
-			return unix.EOPNOTSUPP
+		if err := doSetMaster(dev, tb[IFLA_MASTER].U32(), extack); err != nil {
+			return err
 		}
 		status |= doSetlinkModified
 	}
 	if tb[IFLA_CARRIER].ok {
-		return unix.EOPNOTSUPP
+		if err := devChangeCarrier(dev, tb[IFLA_CARRIER].U8() != 0); err != nil {
+			return err
+		}
+		status |= doSetlinkModified
 	}
 	if tb[IFLA_TXQLEN].ok {
-		if v := tb[IFLA_TXQLEN].U32(); v != dev.TxQueueLen {
-			dev.TxQueueLen = v
-			netdevNotify(dev, netdevChangeTxQueueLen)
+		if err := devChangeTxQueueLen(dev, tb[IFLA_TXQLEN].U32()); err != nil {
+			return err
 		}
 		status |= doSetlinkModified
 	}
@@ -730,7 +1014,21 @@ func doSetlink(skb *SkBuff, dev *NetDevice, ifm ifinfomsg, tb []Attr, extack *Ex
 		return unix.EOPNOTSUPP
 	}
 	if tb[IFLA_AF_SPEC].ok {
-		status |= doSetlinkNotify
+		forEachNested(&tb[IFLA_AF_SPEC], func(af *Attr) bool {
+			ops := rtnlAfLookup(int(af.Type & NLA_TYPE_MASK))
+			if ops == nil {
+				err = unix.EAFNOSUPPORT
+				return false
+			}
+			if err = ops.setLinkAF(dev, af, extack); err != nil {
+				return false
+			}
+			status |= doSetlinkNotify
+			return true
+		})
+		if err != nil {
+			return err
+		}
 	}
 	if tb[IFLA_PROTO_DOWN].ok || tb[IFLA_PROTO_DOWN_REASON].ok {
 		extack.setMsg("Protodown not supported by device")
@@ -751,41 +1049,6 @@ func indexByte(b []byte, c byte) int {
 	return -1
 }
 
-// devSetMACAddress is netif_set_mac_address.
-func devSetMACAddress(dev *NetDevice, addr []byte) error {
-	if dev.Ops == nil || dev.Ops.SetMACAddress == nil {
-		return unix.EOPNOTSUPP
-	}
-	n := int(dev.AddrLen)
-	var want [MAX_ADDR_LEN]byte
-	copy(want[:n], addr)
-	if want != dev.DevAddr {
-		if err := dev.Ops.SetMACAddress(dev, want[:n]); err != nil {
-			return err
-		}
-	}
-	netdevNotify(dev, netdevChangeAddr)
-	return nil
-}
-
-// devChangeName is netif_change_name.
-func devChangeName(dev *NetDevice, newname string) error {
-	if newname == dev.name {
-		return nil
-	}
-	n := dev.net
-	name, err := n.devPrepValidName(newname, unix.EEXIST)
-	if err != nil {
-		return err
-	}
-	delete(n.devByName, dev.name)
-	dev.name = name
-	n.devByName[name] = dev
-	dev.publish()
-	netdevNotify(dev, netdevChangeName)
-	return nil
-}
-
 // rtnlSetlink is rtnl_setlink.
 func rtnlSetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	var tb [IFLA_MAX + 1]Attr
@@ -795,18 +1058,22 @@ func rtnlSetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	if err := rtnlEnsureUniqueNetns(tb[:], extack, false); err != nil {
 		return err
 	}
-	if _, err := rtnlLinkGetNetCapable(skb.sk, tb[:]); err != nil {
+	tgt, err := rtnlLinkGetNetCapable(skb.sk, tb[:])
+	if err != nil {
 		return err
 	}
 	n := skb.sk.net
 	k := n.k
 	k.rtnl.Lock()
 	defer k.rtnl.Unlock()
-	ifm := parseIfinfomsg(nlmsgPayload(nlh))
+	if tgt.dead.Load() {
+		return unix.ENODEV
+	}
+	ifm := ParseIfinfomsg(nlmsgPayload(nlh))
 	var dev *NetDevice
 	switch {
-	case ifm.index > 0:
-		dev = n.devByIndex[int(ifm.index)]
+	case ifm.Index > 0:
+		dev = n.devByIndex[int(ifm.Index)]
 	case tb[IFLA_IFNAME].ok || tb[IFLA_ALT_IFNAME].ok:
 		dev = rtnlDevGet(n, tb[:])
 	default:
@@ -815,7 +1082,18 @@ func rtnlSetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	if dev == nil {
 		return unix.ENODEV
 	}
-	return doSetlink(skb, dev, ifm, tb[:], extack, 0)
+	return doSetlink(skb, dev, tgt, ifm, tb[:], extack, 0)
+}
+
+// rtnlTargetNet is the IFLA_TARGET_NETNSID handling of the link doit and
+// dump handlers: rtnl_get_net_ns_capable, or the socket's namespace.
+func rtnlTargetNet(sk *Sock, tb []Attr) (*Net, int, error) {
+	if !tb[IFLA_TARGET_NETNSID].ok {
+		return sk.net, -1, nil
+	}
+	id := int(tb[IFLA_TARGET_NETNSID].S32())
+	n, err := rtnlGetNetNsCapable(sk, id)
+	return n, id, err
 }
 
 // rtnlDellink is rtnl_dellink.
@@ -827,45 +1105,41 @@ func rtnlDellink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	if err := rtnlEnsureUniqueNetns(tb[:], extack, true); err != nil {
 		return err
 	}
-	if tb[IFLA_TARGET_NETNSID].ok {
-		return unix.EINVAL
+	tgt, _, err := rtnlTargetNet(skb.sk, tb[:])
+	if err != nil {
+		return err
 	}
-	n := skb.sk.net
-	k := n.k
+	k := tgt.k
 	k.rtnl.Lock()
 	defer k.rtnl.Unlock()
-	ifm := parseIfinfomsg(nlmsgPayload(nlh))
+	ifm := ParseIfinfomsg(nlmsgPayload(nlh))
 	var dev *NetDevice
 	switch {
-	case ifm.index > 0:
-		dev = n.devByIndex[int(ifm.index)]
+	case ifm.Index > 0:
+		dev = tgt.devByIndex[int(ifm.Index)]
 	case tb[IFLA_IFNAME].ok || tb[IFLA_ALT_IFNAME].ok:
-		dev = rtnlDevGet(n, tb[:])
+		dev = rtnlDevGet(tgt, tb[:])
 	}
 	if dev != nil {
-		return rtnlDeleteLink(dev, skb.portid, nlh)
+		return RtnlDeleteLink(dev, skb.portid, nlh)
 	}
-	if ifm.index > 0 || tb[IFLA_IFNAME].ok || tb[IFLA_ALT_IFNAME].ok {
+	if ifm.Index > 0 || tb[IFLA_IFNAME].ok || tb[IFLA_ALT_IFNAME].ok {
 		return unix.ENODEV
 	}
 	if tb[IFLA_GROUP].ok {
-		return rtnlGroupDellink(n, tb[IFLA_GROUP].U32())
+		return rtnlGroupDellink(tgt, tb[IFLA_GROUP].U32())
 	}
 	return unix.EINVAL
 }
 
-// rtnlDeleteLink is rtnl_delete_link.
-func rtnlDeleteLink(dev *NetDevice, portid uint32, nlh []byte) error {
-	ops := dev.rtnlLinkOps
-	if ops == nil {
+// RtnlDeleteLink is rtnl_delete_link: dellink, then
+// unregister_netdevice_many_notify. RTNL must be held.
+func RtnlDeleteLink(dev *NetDevice, portid uint32, nlh []byte) error {
+	if dev.rtnlLinkOps == nil {
 		return unix.EOPNOTSUPP
 	}
 	var kill []*NetDevice
-	if ops.Dellink != nil {
-		ops.Dellink(dev, &kill)
-	} else {
-		kill = append(kill, dev)
-	}
+	rtnlDellinkQueue(dev, &kill)
 	UnregisterNetdeviceMany(kill, portid, nlh)
 	return nil
 }
@@ -875,25 +1149,31 @@ func rtnlGroupDellink(n *Net, group uint32) error {
 	if group == 0 {
 		return unix.EPERM
 	}
-	var kill []*NetDevice
+	found := false
 	for _, idx := range n.devOrder {
-		dev := n.devByIndex[idx]
-		if dev.group != group {
-			continue
+		if dev := n.devByIndex[idx]; dev.group == group {
+			found = true
+			if dev.rtnlLinkOps == nil {
+				return unix.EOPNOTSUPP
+			}
 		}
-		if dev.rtnlLinkOps == nil {
-			return unix.EOPNOTSUPP
-		}
-		kill = append(kill, dev)
 	}
-	if len(kill) == 0 {
+	if !found {
 		return unix.ENODEV
+	}
+	var kill []*NetDevice
+	for _, idx := range append([]int(nil), n.devOrder...) {
+		if dev := n.devByIndex[idx]; dev != nil && dev.group == group {
+			rtnlDellinkQueue(dev, &kill)
+		}
 	}
 	UnregisterNetdeviceMany(kill, 0, nil)
 	return nil
 }
 
-// rtnlGetlink is rtnl_getlink.
+// rtnlGetlink is rtnl_getlink. The kernel takes RTNL to settle a pending
+// linkwatch event first (linkwatch_sync_dev); the model reads under the
+// shared side of RTNL and takes it whole only when one is pending.
 func rtnlGetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	var tb [IFLA_MAX + 1]Attr
 	if err := rtnlValidGetlinkReq(skb, nlh, tb[:], extack); err != nil {
@@ -902,8 +1182,9 @@ func rtnlGetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	if err := rtnlEnsureUniqueNetns(tb[:], extack, true); err != nil {
 		return err
 	}
-	if tb[IFLA_TARGET_NETNSID].ok {
-		return unix.EINVAL
+	tgt, netnsid, err := rtnlTargetNet(skb.sk, tb[:])
+	if err != nil {
+		return err
 	}
 	var extMask uint32
 	if tb[IFLA_EXT_MASK].ok {
@@ -911,31 +1192,40 @@ func rtnlGetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	}
 	n := skb.sk.net
 	k := n.k
-	ifm := parseIfinfomsg(nlmsgPayload(nlh))
-	shard := skb.sk.rtnlShard
-	k.rtnl.RLock(shard)
-	var dev *NetDevice
-	switch {
-	case ifm.index > 0:
-		dev = n.devByIndex[int(ifm.index)]
-	case tb[IFLA_IFNAME].ok || tb[IFLA_ALT_IFNAME].ok:
-		dev = rtnlDevGet(n, tb[:])
-	default:
-		k.rtnl.RUnlock(shard)
+	ifm := ParseIfinfomsg(nlmsgPayload(nlh))
+	if ifm.Index <= 0 && !tb[IFLA_IFNAME].ok && !tb[IFLA_ALT_IFNAME].ok {
 		return unix.EINVAL
 	}
-	if dev == nil {
+	shard := skb.sk.rtnlShard
+	lookup := func() *NetDevice {
+		if ifm.Index > 0 {
+			return tgt.devByIndex[int(ifm.Index)]
+		}
+		return rtnlDevGet(tgt, tb[:])
+	}
+	k.rtnl.RLock(shard)
+	dev := lookup()
+	if dev != nil && extMask&RTEXT_FILTER_NAME_ONLY == 0 && dev.linkwatchPending() {
 		k.rtnl.RUnlock(shard)
+		k.rtnl.Lock()
+		if dev = lookup(); dev != nil {
+			linkwatchSyncDev(dev)
+		}
+		k.rtnl.Unlock()
+		k.rtnl.RLock(shard)
+		dev = lookup()
+	}
+	defer k.rtnl.RUnlock(shard)
+	if dev == nil {
 		return unix.ENODEV
 	}
 	if k.fail(FailSkbAlloc) != nil {
-		k.rtnl.RUnlock(shard)
 		return unix.ENOBUFS
 	}
 	reply := getSkb(&replySkbs, true)
 	m := nlBuf{b: reply.Data}
-	rtnlFillIfinfo(&m, dev, RTM_NEWLINK, skb.portid, nlmsgSeq(nlh), 0, 0, extMask, 0)
-	k.rtnl.RUnlock(shard)
+	rtnlFillIfinfo(&m, dev, fillArgs{typ: RTM_NEWLINK, portid: skb.portid, seq: nlmsgSeq(nlh),
+		extMask: extMask, srcNet: n, tgtNetnsid: netnsid})
 	reply.Data = m.b
 	return n.nlmsgUnicastSkb(skb.sk, reply, skb.portid)
 }
@@ -950,8 +1240,8 @@ func rtnlValidGetlinkReq(skb *SkBuff, nlh []byte, tb []Attr, extack *ExtAck) err
 	if !skb.sk.hasFlag(nlfStrictChk) {
 		return nlmsgParseDeprecated(nlh, sizeofIfinfomsg, tb, IFLA_MAX, iflaPolicy, nlValidateLiberal, extack)
 	}
-	ifm := parseIfinfomsg(p)
-	if ifm.pad != 0 || ifm.typ != 0 || ifm.flags != 0 || ifm.change != 0 {
+	ifm := ParseIfinfomsg(p)
+	if ifm.Pad != 0 || ifm.Type != 0 || ifm.Flags != 0 || ifm.Change != 0 {
 		extack.setMsg("Invalid values in header for get link request")
 		return unix.EINVAL
 	}
@@ -972,249 +1262,31 @@ func rtnlValidGetlinkReq(skb *SkBuff, nlh []byte, tb []Attr, extack *ExtAck) err
 	return nil
 }
 
-// linkDump is the state of one rtnl_dump_ifinfo dump (cb->ctx).
-type linkDump struct {
-	ifindex int
-	prevSeq uint64
-}
-
-// rtnlBridgeGetlink is rtnl_bridge_getlink, the PF_BRIDGE link dump: only
-// bridges and their ports answer it, and the model has none, so the dump
-// is NLMSG_DONE alone (in the same datagram: no SPLIT_NLM_DONE here).
-func rtnlBridgeGetlink(cb *netlinkCallback, m *nlBuf) int {
-	p := nlmsgPayload(cb.nlh)
-	if !cb.strictCheck {
-		return 0
-	}
-	// valid_bridge_getlink_req
-	if len(p) < sizeofIfinfomsg {
-		cb.extack.setMsg("Invalid header for bridge link dump")
-		return -int(unix.EINVAL)
-	}
-	ifm := parseIfinfomsg(p)
-	if ifm.pad != 0 || ifm.typ != 0 || ifm.flags != 0 || ifm.change != 0 || ifm.index != 0 {
-		cb.extack.setMsg("Invalid values in header for bridge link dump request")
-		return -int(unix.EINVAL)
-	}
-	var tb [IFLA_MAX + 1]Attr
-	if err := nlmsgParseDeprecated(cb.nlh, sizeofIfinfomsg, tb[:], IFLA_MAX, iflaPolicy, nlValidateTrailing|nlValidateMaxtype, &cb.extack); err != nil {
-		return errnoOf(err)
-	}
-	for i := range tb {
-		if tb[i].ok && i != IFLA_EXT_MASK {
-			cb.extack.setMsgAttr(&tb[i], "Unsupported attribute in bridge link dump request")
-			return -int(unix.EINVAL)
-		}
-	}
-	return 0
-}
-
-// inet6DumpIfinfo is inet6_dump_ifinfo, the PF_INET6 link dump: every
-// device with an inet6_dev, NLMSG_DONE in the last datagram.
-func inet6DumpIfinfo(cb *netlinkCallback, m *nlBuf) int {
-	if cb.strictCheck {
-		// inet6_valid_dump_ifinfo; NL_SET_ERR_MSG_MOD names the module.
-		p := nlmsgPayload(cb.nlh)
-		if len(p) < sizeofIfinfomsg {
-			cb.extack.setMsg("ipv6: Invalid header for link dump")
-			return -int(unix.EINVAL)
-		}
-		if len(cb.nlh) > NLMSG_HDRLEN+sizeofIfinfomsg {
-			cb.extack.setMsg("ipv6: Invalid data after header")
-			return -int(unix.EINVAL)
-		}
-		ifm := parseIfinfomsg(p)
-		if ifm.pad != 0 || ifm.typ != 0 || ifm.flags != 0 || ifm.change != 0 || ifm.index != 0 {
-			cb.extack.setMsg("ipv6: Invalid values in header for dump request")
-			return -int(unix.EINVAL)
-		}
-	}
-	ctx, _ := cb.data.(*linkDump)
-	if ctx == nil {
-		ctx = &linkDump{}
-		cb.data = ctx
-	}
-	n := cb.net
-	n.k.rtnl.RLock(cb.rtnlShard)
-	defer n.k.rtnl.RUnlock(cb.rtnlShard)
-	for _, idx := range n.devOrder[sort.SearchInts(n.devOrder, ctx.ifindex):] {
-		ctx.ifindex = idx
-		dev := n.devByIndex[idx]
-		if !dev.inet6 {
-			continue
-		}
-		if !inet6FillIfinfo(m, dev, cb.portid, cb.seq, NLM_F_MULTI) {
-			return -int(unix.EMSGSIZE)
-		}
-	}
-	ctx.ifindex = 1 << 62
-	return 0
-}
-
-// rtnlBridgeSetlink is rtnl_bridge_setlink and rtnl_bridge_dellink: with
-// no bridge master and no ndo_bridge_setlink anywhere, every existing
-// device answers EOPNOTSUPP.
-func rtnlBridgeSetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
-	p := nlmsgPayload(nlh)
-	if len(p) < sizeofIfinfomsg {
-		return unix.EINVAL
-	}
-	ifm := parseIfinfomsg(p)
-	n := skb.sk.net
-	n.k.rtnl.Lock()
-	defer n.k.rtnl.Unlock()
-	if n.devByIndex[int(ifm.index)] == nil {
-		extack.setMsg("unknown ifindex")
-		return unix.ENODEV
-	}
-	return unix.EOPNOTSUPP
-}
-
-// rtnlDumpitSplitDone is rtnl_dumpit for RTM_GETLINK, which carries
-// RTNL_FLAG_DUMP_SPLIT_NLM_DONE: NLMSG_DONE comes in a datagram of its own.
-func rtnlDumpitSplitDone(cb *netlinkCallback, m *nlBuf) int {
-	if cb.finished {
-		return 0
-	}
-	err := rtnlDumpIfinfo(cb, m)
-	if err < 0 && err != -int(unix.EMSGSIZE) {
-		return err
-	}
-	if err == 0 {
-		cb.finished = true
-	}
-	return m.len()
-}
-
-// rtnlDumpIfinfo is rtnl_dump_ifinfo: it returns 0 when the walk is
-// complete, -EMSGSIZE when the datagram is full, or a negative errno.
-func rtnlDumpIfinfo(cb *netlinkCallback, m *nlBuf) int {
-	ctx, _ := cb.data.(*linkDump)
-	if ctx == nil {
-		ctx = &linkDump{}
-		cb.data = ctx
-	}
-	var tb [IFLA_MAX + 1]Attr
-	flags := uint16(NLM_F_MULTI)
-	var extMask uint32
-	var kindOps *RtnlLinkOps
-	masterIdx := uint32(0)
-	n := cb.net
-	err := rtnlValidDumpIfinfoReq(cb.nlh, cb.strictCheck, tb[:], &cb.extack)
-	if err != nil {
-		if cb.strictCheck {
-			return errnoOf(err)
-		}
-	} else {
-		for i := range tb {
-			if !tb[i].ok {
-				continue
-			}
-			switch i {
-			case IFLA_TARGET_NETNSID:
-				cb.extack.setMsg("Invalid target network namespace id")
-				return -int(unix.EINVAL)
-			case IFLA_EXT_MASK:
-				extMask = tb[i].U32()
-			case IFLA_MASTER:
-				masterIdx = tb[i].U32()
-			case IFLA_LINKINFO:
-				kindOps = linkinfoToKindOps(n.k, &tb[i])
-			default:
-				if cb.strictCheck {
-					cb.extack.setMsg("Unsupported attribute in link dump request")
-					return -int(unix.EINVAL)
-				}
-			}
-		}
-		if masterIdx != 0 || kindOps != nil {
-			flags |= NLM_F_DUMP_FILTERED
-		}
-	}
-	k := n.k
-	k.rtnl.RLock(cb.rtnlShard)
-	defer k.rtnl.RUnlock(cb.rtnlShard)
-	start := m.len()
-	ret := 0
-	for _, idx := range n.devOrder[sort.SearchInts(n.devOrder, ctx.ifindex):] {
-		dev := n.devByIndex[idx]
-		ctx.ifindex = idx
-		if masterIdx != 0 && masterIdx != ^uint32(0) {
-			continue // no modelled device has a master
-		}
-		if kindOps != nil && dev.rtnlLinkOps != kindOps {
-			continue
-		}
-		if !rtnlFillIfinfo(m, dev, RTM_NEWLINK, cb.portid, cb.seq, 0, flags, extMask, 0) {
-			ret = -int(unix.EMSGSIZE)
-			break
-		}
-	}
-	if ret == 0 {
-		ctx.ifindex = 1 << 62
-	}
-	// nl_dump_check_consistent
-	seq := n.devSeq
-	if ctx.prevSeq != 0 && seq != ctx.prevSeq && m.len() > start {
-		f := binary.NativeEndian.Uint16(m.b[start+6:])
-		binary.NativeEndian.PutUint16(m.b[start+6:], f|NLM_F_DUMP_INTR)
-	}
-	ctx.prevSeq = seq
-	return ret
-}
-
-// rtnlValidDumpIfinfoReq is rtnl_valid_dump_ifinfo_req.
-func rtnlValidDumpIfinfoReq(nlh []byte, strict bool, tb []Attr, extack *ExtAck) error {
-	p := nlmsgPayload(nlh)
-	if strict {
-		if len(p) < sizeofIfinfomsg {
-			extack.setMsg("Invalid header for link dump")
-			return unix.EINVAL
-		}
-		ifm := parseIfinfomsg(p)
-		if ifm.pad != 0 || ifm.typ != 0 || ifm.flags != 0 || ifm.change != 0 {
-			extack.setMsg("Invalid values in header for link dump request")
-			return unix.EINVAL
-		}
-		if ifm.index != 0 {
-			extack.setMsg("Filter by device index not supported for link dumps")
-			return unix.EINVAL
-		}
-		return nlmsgParseDeprecated(nlh, sizeofIfinfomsg, tb, IFLA_MAX, iflaPolicy, nlValidateTrailing|nlValidateMaxtype, extack)
-	}
-	hdrlen := sizeofIfinfomsg
-	if len(p) < sizeofIfinfomsg {
-		hdrlen = sizeofRtgenmsg
-	}
-	return nlmsgParseDeprecated(nlh, hdrlen, tb, IFLA_MAX, iflaPolicy, nlValidateLiberal, extack)
-}
-
-// linkinfoToKindOps is linkinfo_to_kind_ops: an unknown kind filters nothing.
-func linkinfoToKindOps(k *Kernel, a *Attr) *RtnlLinkOps {
-	var li [IFLA_INFO_MAX + 1]Attr
-	if nlaParseNested(li[:], IFLA_INFO_MAX, a, iflaInfoPolicy, nil) != nil {
-		return nil
-	}
-	if !li[IFLA_INFO_KIND].ok {
-		return nil
-	}
-	ops := k.rtnlLinkOpsGet(nlaStrscpy(&li[IFLA_INFO_KIND], MODULE_NAME_LEN))
-	rtnlLinkOpsPut(ops)
-	return ops
-}
-
 // rtmsgIfinfo is rtmsg_ifinfo: an RTM_NEWLINK/RTM_DELLINK to RTNLGRP_LINK.
 func rtmsgIfinfo(typ uint16, dev *NetDevice, change uint32, portid uint32, nlh []byte) {
 	rtmsgIfinfoEvent(typ, dev, change, IFLA_EVENT_NONE, portid, nlh)
 }
 
-// rtmsgIfinfoEvent is rtmsg_ifinfo_event / rtmsg_ifinfo_build_skb /
-// rtnl_notify: the requester's port id and sequence appear only with
-// NLM_F_ECHO, which also unicasts a copy to it.
+// rtmsgIfinfoEvent is rtmsg_ifinfo_event: build, then send.
 func rtmsgIfinfoEvent(typ uint16, dev *NetDevice, change uint32, event uint32, portid uint32, nlh []byte) {
 	if typ != RTM_DELLINK && dev.regState != NETREG_REGISTERED {
 		return
 	}
+	if msg := rtmsgIfinfoBuildEvent(typ, dev, change, event, portid, nlh, nil, 0); msg != nil {
+		rtmsgIfinfoSend(dev.net, msg, portid, nlh)
+	}
+}
+
+// rtmsgIfinfoBuild is rtmsg_ifinfo_build_skb: the notification for dev as
+// it is now, or nil when nobody would get it or the allocation fails (the
+// listeners then see ENOBUFS). The requester's port id and sequence
+// appear only with NLM_F_ECHO. newNsid and newIfindex are the target's
+// nsid and the device's index there when it is moving.
+func rtmsgIfinfoBuild(typ uint16, dev *NetDevice, change uint32, portid uint32, nlh []byte, newNsid *int, newIfindex int) []byte {
+	return rtmsgIfinfoBuildEvent(typ, dev, change, IFLA_EVENT_NONE, portid, nlh, newNsid, newIfindex)
+}
+
+func rtmsgIfinfoBuildEvent(typ uint16, dev *NetDevice, change, event uint32, portid uint32, nlh []byte, newNsid *int, newIfindex int) []byte {
 	n := dev.net
 	report := nlh != nil && nlmsgFlags(nlh)&NLM_F_ECHO != 0
 	var seq uint32
@@ -1224,19 +1296,36 @@ func rtmsgIfinfoEvent(typ uint16, dev *NetDevice, change uint32, event uint32, p
 		portid = 0
 	}
 	if !report && !n.HasListeners(NETLINK_ROUTE, RTNLGRP_LINK) {
-		return
+		return nil
 	}
 	if n.k.fail(FailSkbAlloc) != nil {
 		n.rtnlSetSkErr(RTNLGRP_LINK, unix.ENOBUFS)
-		return
+		return nil
 	}
 	m := nlBuf{b: make([]byte, 0, ifNlmsgSizeHint)}
-	rtnlFillIfinfo(&m, dev, typ, portid, seq, change, 0, 0, event)
-	n.nlmsgMulticast(NETLINK_ROUTE, m.b, portid, RTNLGRP_LINK)
+	rtnlFillIfinfo(&m, dev, fillArgs{typ: typ, portid: portid, seq: seq, change: change, event: event,
+		srcNet: n, newNsid: newNsid, newIfindex: newIfindex, tgtNetnsid: -1})
+	return m.b
+}
+
+// rtmsgIfinfoSend is rtmsg_ifinfo_send: rtnl_notify to RTNLGRP_LINK.
+func rtmsgIfinfoSend(n *Net, msg []byte, portid uint32, nlh []byte) {
+	n.rtnlNotify(msg, portid, RTNLGRP_LINK, nlh)
+}
+
+// rtnlNotify is rtnl_notify / nlmsg_notify: msg goes to group; with
+// NLM_F_ECHO in the request, the requester gets a copy by unicast instead.
+func (n *Net) rtnlNotify(msg []byte, portid uint32, group uint32, nlh []byte) {
+	report := nlh != nil && nlmsgFlags(nlh)&NLM_F_ECHO != 0
+	exclude := uint32(0)
+	if report {
+		exclude = portid
+	}
+	n.nlmsgMulticast(NETLINK_ROUTE, msg, exclude, group)
 	if report {
 		// nlmsg_notify unicasts the same skb, whose NETLINK_CB still names
 		// the group it was multicast to.
-		echo := &SkBuff{Data: m.b, dstGroup: RTNLGRP_LINK, truesize: skbTruesize(cap(m.b))}
+		echo := &SkBuff{Data: msg, dstGroup: group, truesize: skbTruesize(cap(msg))}
 		_ = n.netlinkUnicast(n.nl[NETLINK_ROUTE].kernel, echo, portid, true)
 	}
 }
@@ -1255,4 +1344,42 @@ func (n *Net) rtnlSetSkErr(group uint32, e unix.Errno) {
 			sk.mu.Unlock()
 		}
 	}
+}
+
+// rtnlAfOps mirrors struct rtnl_af_ops: an address family's part of
+// IFLA_AF_SPEC.
+type rtnlAfOps struct {
+	family int
+	// rank orders the families as the kernel's initcalls register them
+	// (rtnl_fill_link_af walks them in that order).
+	rank int
+	// fillLinkAF is fill_link_af; false is -ENODATA (nothing for this
+	// device: the nest is dropped).
+	fillLinkAF     func(m *nlBuf, dev *NetDevice, extMask uint32) bool
+	validateLinkAF func(dev *NetDevice, nla *Attr, extack *ExtAck) error
+	setLinkAF      func(dev *NetDevice, nla *Attr, extack *ExtAck) error
+}
+
+// rtnlAfOpsList is rtnl_af_ops, filled at init.
+var rtnlAfOpsList []*rtnlAfOps
+
+// rtnlAfRegister is rtnl_af_register.
+func rtnlAfRegister(ops *rtnlAfOps) {
+	i := len(rtnlAfOpsList)
+	for i > 0 && rtnlAfOpsList[i-1].rank > ops.rank {
+		i--
+	}
+	rtnlAfOpsList = append(rtnlAfOpsList, nil)
+	copy(rtnlAfOpsList[i+1:], rtnlAfOpsList[i:])
+	rtnlAfOpsList[i] = ops
+}
+
+// rtnlAfLookup is rtnl_af_lookup.
+func rtnlAfLookup(family int) *rtnlAfOps {
+	for _, ops := range rtnlAfOpsList {
+		if ops.family == family {
+			return ops
+		}
+	}
+	return nil
 }

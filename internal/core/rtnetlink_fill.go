@@ -2,20 +2,33 @@ package core
 
 import (
 	"encoding/binary"
-	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // ifNlmsgSizeHint is a capacity that holds a whole RTM_NEWLINK for the
 // modelled devices (1468 bytes for lo) without growing.
 const ifNlmsgSizeHint = 1536
 
+// fillArgs are the arguments of rtnl_fill_ifinfo beyond the device.
+type fillArgs struct {
+	typ        uint16
+	flags      uint16
+	portid     uint32
+	seq        uint32
+	change     uint32
+	extMask    uint32
+	event      uint32
+	srcNet     *Net // the namespace the message goes to (src_net)
+	newNsid    *int // IFLA_NEW_NETNSID, for a device leaving its namespace
+	newIfindex int  // IFLA_NEW_IFINDEX, likewise
+	tgtNetnsid int  // IFLA_TARGET_NETNSID of the request, or -1
+}
+
 // rtnlFillIfinfo is rtnl_fill_ifinfo: one RTM_NEWLINK/RTM_DELLINK
 // describing dev, its attributes in the kernel's order and sizes. It
 // reports false, leaving m as it was, when the message would pass m's
 // limit (EMSGSIZE).
-func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, typ uint16, portid, seq, change uint32, flags uint16, extMask uint32, event uint32) bool {
+func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, a fillArgs) bool {
+	typ, flags, portid, seq, change, extMask, event := a.typ, a.flags, a.portid, a.seq, a.change, a.extMask, a.event
 	start := m.putHeader(typ, flags, seq, portid, sizeofIfinfomsg)
 	ifm := m.b[start+NLMSG_HDRLEN:]
 	ifm[0] = AF_UNSPEC
@@ -25,8 +38,19 @@ func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, typ uint16, portid, seq, change ui
 	binary.NativeEndian.PutUint32(ifm[12:], change)
 
 	m.putString(IFLA_IFNAME, dev.name)
+	if extMask&RTEXT_FILTER_NAME_ONLY != 0 {
+		m.endMsg(start)
+		if m.overflow() {
+			m.cancel(start)
+			return false
+		}
+		return true
+	}
+	if a.tgtNetnsid >= 0 {
+		m.putU32(IFLA_TARGET_NETNSID, uint32(int32(a.tgtNetnsid)))
+	}
 	oper := uint8(IF_OPER_DOWN)
-	if dev.start {
+	if dev.running() {
 		oper = dev.operstate
 	}
 	// The fixed run from IFLA_TXQLEN to IFLA_CARRIER, then (without an
@@ -55,16 +79,19 @@ func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, typ uint16, portid, seq, change ui
 	put32(132, dev.TSOMaxSize)
 	put32(140, dev.tsoMaxSegs)
 	put32(156, dev.numRxQueues)
-	b[164] = b2u8(!dev.noCarrier)
+	b[164] = b2u8(dev.carrierOK())
 	if dev.ifalias != "" {
 		m.putString(IFLA_IFALIAS, dev.ifalias)
 	}
 	off = m.len()
 	m.putBytes(ifinfoFixedB[:])
 	b = m.b[off:]
-	binary.NativeEndian.PutUint32(b[4:], dev.carrierUp+dev.carrierDown)
-	binary.NativeEndian.PutUint32(b[12:], dev.carrierUp)
-	binary.NativeEndian.PutUint32(b[20:], dev.carrierDown)
+	up, down := dev.carrierUp.Load(), dev.carrierDown.Load()
+	binary.NativeEndian.PutUint32(b[4:], up+down)
+	binary.NativeEndian.PutUint32(b[12:], up)
+	binary.NativeEndian.PutUint32(b[20:], down)
+	binary.NativeEndian.PutUint16(b[28:], dev.NeededHeadroom)
+	binary.NativeEndian.PutUint16(b[36:], dev.NeededTailroom)
 	if event != IFLA_EVENT_NONE {
 		m.putU32(IFLA_EVENT, event)
 	}
@@ -79,10 +106,21 @@ func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, typ uint16, portid, seq, change ui
 	m.putU8(IFLA_XDP_ATTACHED, 0)
 	m.nestEnd(xdp)
 	if ops := dev.rtnlLinkOps; ops != nil {
-		li := m.nestStart(IFLA_LINKINFO)
-		m.putString(IFLA_INFO_KIND, ops.Kind)
-		m.nestEnd(li)
+		if !rtnlLinkFill(m, dev, ops) {
+			m.cancel(start)
+			return false
+		}
 	}
+	if a.newNsid != nil {
+		m.putU32(IFLA_NEW_NETNSID, uint32(int32(*a.newNsid)))
+	}
+	if a.newIfindex != 0 {
+		m.putU32(IFLA_NEW_IFINDEX, uint32(int32(a.newIfindex)))
+	}
+	if dev.permAddr != ([MAX_ADDR_LEN]byte{}) {
+		m.putAttr(IFLA_PERM_ADDRESS, dev.permAddr[:dev.AddrLen])
+	}
+	rtnlFillLinkNetnsid(m, dev, a.srcNet)
 	m.putString(IFLA_QDISC, dev.Qdisc())
 	rtnlFillLinkAF(m, dev, extMask)
 	m.reserve(IFLA_MAP, 32)
@@ -153,168 +191,78 @@ func rtnlFillStats(m *nlBuf, dev *NetDevice) {
 	}
 }
 
-func statsFields(s *RtnlLinkStats64) [25]uint64 {
-	return [25]uint64{
-		s.RxPackets, s.TxPackets, s.RxBytes, s.TxBytes, s.RxErrors, s.TxErrors,
-		s.RxDropped, s.TxDropped, s.Multicast, s.Collisions,
-		s.RxLengthErrors, s.RxOverErrors, s.RxCrcErrors, s.RxFrameErrors,
-		s.RxFifoErrors, s.RxMissedErrors, s.TxAbortedErrors, s.TxCarrierErrors,
-		s.TxFifoErrors, s.TxHeartbeatErrors, s.TxWindowErrors,
-		s.RxCompressed, s.TxCompressed, s.RxNohandler, s.RxOtherhostDropped,
+// rtnlLinkFill is rtnl_link_fill: IFLA_LINKINFO with the kind and, when
+// the kind has fill_info, IFLA_INFO_DATA. It reports false when
+// fill_info failed (the whole message is then cancelled, as the kernel's
+// -EMSGSIZE path does).
+func rtnlLinkFill(m *nlBuf, dev *NetDevice, ops *RtnlLinkOps) bool {
+	li := m.nestStart(IFLA_LINKINFO)
+	m.putString(IFLA_INFO_KIND, ops.Kind)
+	if ops.FillInfo != nil {
+		data := m.nestStart(IFLA_INFO_DATA)
+		if err := ops.FillInfo(&AttrWriter{m: m}, dev); err != nil {
+			m.nestCancel(li)
+			return false
+		}
+		m.nestEnd(data)
+	}
+	m.nestEnd(li)
+	return true
+}
+
+// rtnlFillLinkNetnsid is rtnl_fill_link_netnsid: a device whose link is
+// in another namespace (a veth peer's) reports that namespace's id, as
+// srcNet knows it (allocated and announced if it had none), and IFLA_LINK
+// unconditionally; otherwise IFLA_LINK only when it names another device.
+func rtnlFillLinkNetnsid(m *nlBuf, dev *NetDevice, srcNet *Net) {
+	force := false
+	if ops := dev.rtnlLinkOps; ops != nil && ops.GetLinkNet != nil {
+		if linkNet := ops.GetLinkNet(dev); linkNet != dev.net {
+			if srcNet == nil {
+				srcNet = dev.net
+			}
+			m.putU32(IFLA_LINK_NETNSID, uint32(int32(peernet2idAlloc(srcNet, linkNet))))
+			force = true
+		}
+	}
+	if iflink := devGetIflink(dev); force || iflink != dev.ifindex {
+		m.putU32(IFLA_LINK, uint32(iflink))
 	}
 }
 
-// IPv4 and IPv6 per-device configuration as a new device gets it on the
-// modelled kernel (inet_fill_link_af / inet6_fill_link_af). The model has no
-// IP layer; it reports the defaults the kernel reports for devices that
-// carry no traffic.
-var inetDevconfDefaults = [33]uint32{0, 0, 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10000, 1000, 0, 0, 0, 0, 1}
-
-var inet6DevconfDefaults = [60]uint32{0, 64, 0, 1, 1, 1, 1, 4294967295, 4000, 1000, 0, 172800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0, 0, 0, 0, 0, 0, 4294967295, 0, 0, 10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0, 0, 0, 0, 1024, 0, 65535, 4294967295, 1, 0, 0, 0}
-
-// Indexes into those arrays (IPV4_DEVCONF_* - 1, DEVCONF_*).
-const (
-	ipv4DevconfNoXfrm    = 14
-	ipv4DevconfNoPolicy  = 15
-	devconfMTU6          = 2
-	devconfUseTempaddr   = 10
-	inet6IfReady         = 0x80000000
-	ipstatsMibMax        = 38
-	icmp6MibMax          = 7
-	ipv6MaxPlen          = 65535
-	ipv6RetransTimeMsecs = 1000
-)
-
-// Pre-encoded parts of IFLA_AF_SPEC that do not change from device to
-// device: the IPv4 devconf (two variants: lo has NOXFRM and NOPOLICY set),
-// the IPv6 devconf template (mtu6 and, for lo, use_tempaddr patched in),
-// the zero IPv6 statistics, the token and the address generation mode.
-var (
-	inetConfAttr     [2][]byte // [0] other devices, [1] lo
-	inet6ConfAttr    []byte
-	inet6StatsAttrs  []byte
-	inet6TrailerAttr []byte
-)
-
-func init() {
-	for i, lo := range []bool{false, true} {
-		var m nlBuf
-		conf := inetDevconfDefaults
-		if lo {
-			conf[ipv4DevconfNoXfrm], conf[ipv4DevconfNoPolicy] = 1, 1
-		}
-		off := m.reserve(unix.IFLA_INET_CONF, 4*len(conf))
-		for j, v := range conf {
-			binary.NativeEndian.PutUint32(m.b[off+4*j:], v)
-		}
-		inetConfAttr[i] = m.b
-	}
-	var m nlBuf
-	off := m.reserve(unix.IFLA_INET6_CONF, 4*len(inet6DevconfDefaults))
-	for j, v := range inet6DevconfDefaults {
-		binary.NativeEndian.PutUint32(m.b[off+4*j:], v)
-	}
-	inet6ConfAttr = m.b
-	m = nlBuf{}
-	off = m.reserve(unix.IFLA_INET6_STATS, 8*ipstatsMibMax)
-	binary.NativeEndian.PutUint64(m.b[off:], ipstatsMibMax)
-	off = m.reserve(unix.IFLA_INET6_ICMP6STATS, 8*icmp6MibMax)
-	binary.NativeEndian.PutUint64(m.b[off:], icmp6MibMax)
-	inet6StatsAttrs = m.b
-	m = nlBuf{}
-	m.reserve(unix.IFLA_INET6_TOKEN, 16)
-	m.putU8(unix.IFLA_INET6_ADDR_GEN_MODE, 0)
-	inet6TrailerAttr = m.b
-}
-
-// rtnlFillLinkAF is rtnl_fill_link_af: AF_INET while the device has an
-// in_device (MTU >= 68), then AF_INET6 while it has an inet6_dev (MTU >=
-// 1280).
+// rtnlFillLinkAF is rtnl_fill_link_af: each registered family's part.
 func rtnlFillLinkAF(m *nlBuf, dev *NetDevice, extMask uint32) {
 	af := m.nestStart(IFLA_AF_SPEC)
-	lo := 0
-	if dev.Flags&IFF_LOOPBACK != 0 {
-		lo = 1
-	}
-	if dev.inet {
-		in := m.nestStart(unix.AF_INET)
-		m.putBytes(inetConfAttr[lo])
-		m.nestEnd(in)
-	}
-	if dev.inet6 {
-		in6 := m.nestStart(unix.AF_INET6)
-		inet6FillIfla6Attrs(m, dev, extMask)
-		m.nestEnd(in6)
+	for _, ops := range rtnlAfOpsList {
+		nest := m.nestStart(uint16(ops.family))
+		if !ops.fillLinkAF(m, dev, extMask) {
+			m.nestCancel(nest)
+			continue
+		}
+		m.nestEnd(nest)
 	}
 	m.nestEnd(af)
 }
 
-// inet6FillIfla6Attrs is inet6_fill_ifla6_attrs: the inet6_dev's flags,
-// cache info, devconf, statistics (unless skipped), token and address
-// generation mode.
-func inet6FillIfla6Attrs(m *nlBuf, dev *NetDevice, extMask uint32) {
-	lo := dev.Flags&IFF_LOOPBACK != 0
-	var ifFlags uint32
-	if dev.inet6Ready {
-		ifFlags = inet6IfReady
-	}
-	m.putU32(unix.IFLA_INET6_FLAGS, ifFlags)
-	ci := m.reserveRaw(unix.IFLA_INET6_CACHEINFO, 16)
-	binary.NativeEndian.PutUint32(m.b[ci:], ipv6MaxPlen)
-	binary.NativeEndian.PutUint32(m.b[ci+4:], dev.inet6Tstamp)
-	binary.NativeEndian.PutUint32(m.b[ci+8:], dev.inet6Reachable)
-	binary.NativeEndian.PutUint32(m.b[ci+12:], ipv6RetransTimeMsecs)
-	c6 := m.len() + NLA_HDRLEN
-	m.putBytes(inet6ConfAttr)
-	binary.NativeEndian.PutUint32(m.b[c6+4*devconfMTU6:], dev.inet6MTU)
-	if lo {
-		binary.NativeEndian.PutUint32(m.b[c6+4*devconfUseTempaddr:], 0xffffffff)
-	}
-	if extMask&RTEXT_FILTER_SKIP_STATS == 0 {
-		m.putBytes(inet6StatsAttrs)
-	}
-	m.putBytes(inet6TrailerAttr)
-}
+// AttrWriter appends netlink attributes to a message being built, for a
+// kind's fill_info (the nla_put_* helpers of include/net/netlink.h).
+type AttrWriter struct{ m *nlBuf }
 
-// inet6FillIfinfo is inet6_fill_ifinfo (net/ipv6/addrconf.c): the
-// PF_INET6 view of a device, its IPv6 state in IFLA_PROTINFO.
-func inet6FillIfinfo(m *nlBuf, dev *NetDevice, portid, seq uint32, flags uint16) bool {
-	start := m.putHeader(RTM_NEWLINK, flags, seq, portid, sizeofIfinfomsg)
-	ifm := m.b[start+NLMSG_HDRLEN:]
-	ifm[0] = unix.AF_INET6
-	binary.NativeEndian.PutUint16(ifm[2:], dev.Type)
-	binary.NativeEndian.PutUint32(ifm[4:], uint32(dev.ifindex))
-	binary.NativeEndian.PutUint32(ifm[8:], devGetFlags(dev))
-	m.putString(IFLA_IFNAME, dev.name)
-	if dev.AddrLen != 0 {
-		m.putAttr(IFLA_ADDRESS, dev.DevAddr[:dev.AddrLen])
-	}
-	m.putU32(IFLA_MTU, dev.MTU)
-	oper := uint8(IF_OPER_DOWN)
-	if dev.start {
-		oper = dev.operstate
-	}
-	m.putU8(IFLA_OPERSTATE, oper)
-	pi := m.nestStart(IFLA_PROTINFO)
-	inet6FillIfla6Attrs(m, dev, 0)
-	m.nestEnd(pi)
-	m.endMsg(start)
-	if m.overflow() {
-		m.cancel(start)
-		return false
-	}
-	return true
-}
+// PutU8, PutU16, PutU32 and PutU64 are nla_put_u8 .. nla_put_u64_64bit.
+func (w *AttrWriter) PutU8(typ uint16, v uint8)   { w.m.putU8(typ, v) }
+func (w *AttrWriter) PutU16(typ uint16, v uint16) { w.m.putU16(typ, v) }
+func (w *AttrWriter) PutU32(typ uint16, v uint32) { w.m.putU32(typ, v) }
+func (w *AttrWriter) PutU64(typ uint16, v uint64) { w.m.putU64(typ, v) }
 
-// inet6Touch records the inet6_dev time stamp (jiffies as centiseconds
-// since boot, cstamp_delta) and draws the randomised reachable time the
-// kernel gives each inet6_dev (neigh_rand_reach_time of 30 s).
-func inet6Touch(dev *NetDevice, fresh bool) {
-	k := dev.net.k
-	dev.inet6Tstamp = uint32(time.Since(k.boot) / (10 * time.Millisecond))
-	if fresh {
-		k.rngMu.Lock()
-		dev.inet6Reachable = 15000 + uint32(k.rng.IntN(30000))
-		k.rngMu.Unlock()
-	}
-}
+// PutString is nla_put_string.
+func (w *AttrWriter) PutString(typ uint16, s string) { w.m.putString(typ, s) }
+
+// PutBytes is nla_put.
+func (w *AttrWriter) PutBytes(typ uint16, b []byte) { w.m.putAttr(typ, b) }
+
+// PutFlag is nla_put_flag.
+func (w *AttrWriter) PutFlag(typ uint16) { w.m.putAttr(typ, nil) }
+
+// NestStart and NestEnd are nla_nest_start_noflag / nla_nest_end.
+func (w *AttrWriter) NestStart(typ uint16) int { return w.m.nestStart(typ) }
+func (w *AttrWriter) NestEnd(start int)        { w.m.nestEnd(start) }

@@ -3,6 +3,8 @@ package core
 import (
 	"sync"
 	"sync/atomic"
+
+	"golang.org/x/sys/unix"
 )
 
 // SkBuff mirrors the parts of struct sk_buff (include/linux/skbuff.h) the
@@ -20,9 +22,10 @@ type SkBuff struct {
 	PktType uint8
 	Dev     *NetDevice
 
-	sk       *Sock  // skb->sk: the receiving socket once queued
-	portid   uint32 // NETLINK_CB(skb).portid: the sender's port id
-	dstGroup uint32 // NETLINK_CB(skb).dst_group
+	sk       *Sock       // skb->sk: the receiving socket once queued
+	psk      *PacketSock // skb->sk of a frame a packet socket sent
+	portid   uint32      // NETLINK_CB(skb).portid: the sender's port id
+	dstGroup uint32      // NETLINK_CB(skb).dst_group
 	truesize int
 	freed    atomic.Bool
 	// pool, when set, is where this skb goes back once its last reader is
@@ -107,5 +110,71 @@ func kmallocSize(n int) int {
 }
 
 // consume is dev_kfree_skb/consume_skb: it marks the buffer freed and
-// reports whether it had already been, which would be a double free.
+// reports whether it had not been already (a second free is a bug).
 func (skb *SkBuff) consume() bool { return !skb.freed.Swap(true) }
+
+// Consume is consume_skb for an skb a driver is done with.
+func (skb *SkBuff) Consume() { skb.consume() }
+
+// Drop is kfree_skb: the skb is freed as dropped, counted in the kernel's
+// drop statistics (SKB_DROP_REASON_NOT_SPECIFIED).
+func (skb *SkBuff) Drop() { skb.dropReason(dropNotSpecified) }
+
+// dropReason is kfree_skb_reason: free skb as a drop of that reason,
+// which the kernel's drop statistics count (what the skb:kfree_skb
+// tracepoint and drop_monitor report).
+func (skb *SkBuff) dropReason(r DropReason) {
+	if skb.consume() && skb.Dev != nil {
+		skb.Dev.net.k.drops[r].Add(1)
+	}
+}
+
+// DropReason is enum skb_drop_reason, for the reasons the model gives.
+type DropReason uint8
+
+const (
+	dropNotSpecified   DropReason = iota // SKB_DROP_REASON_NOT_SPECIFIED
+	dropUnhandledProto                   // SKB_DROP_REASON_UNHANDLED_PROTO
+	dropOtherhost                        // SKB_DROP_REASON_OTHERHOST
+	dropQdiscDrop                        // SKB_DROP_REASON_QDISC_DROP
+	dropDevReady                         // SKB_DROP_REASON_DEV_READY
+	dropRecursionLimit                   // SKB_DROP_REASON_RECURSION_LIMIT
+	numDropReasons
+)
+
+// String is the reason's name without its SKB_DROP_REASON_ prefix, as
+// drop_monitor and the tracepoint print it.
+func (r DropReason) String() string {
+	return [...]string{"NOT_SPECIFIED", "UNHANDLED_PROTO", "OTHERHOST", "QDISC_DROP", "DEV_READY", "RECURSION_LIMIT"}[r]
+}
+
+// Drops returns how many skbs the kernel dropped, by reason.
+func (k *Kernel) Drops() map[DropReason]uint64 {
+	out := make(map[DropReason]uint64)
+	for r := range numDropReasons {
+		if v := k.drops[r].Load(); v != 0 {
+			out[r] = v
+		}
+	}
+	return out
+}
+
+// NewSkb is alloc_skb + skb_put_data for a frame a driver builds itself
+// (netdev_alloc_skb): a copy of data, ENOMEM when the allocation fails.
+func NewSkb(dev *NetDevice, data []byte) (*SkBuff, error) {
+	if dev.net.k.fail(FailSkbAlloc) != nil {
+		return nil, unix.ENOMEM
+	}
+	b := make([]byte, len(data))
+	copy(b, data)
+	return &SkBuff{Data: b, Dev: dev, truesize: skbTruesize(len(b))}, nil
+}
+
+// Clone is skb_clone: a second skb over the same bytes, ENOMEM when the
+// allocation fails. The bytes are shared: neither may change them.
+func (skb *SkBuff) Clone() (*SkBuff, error) {
+	if skb.Dev != nil && skb.Dev.net.k.fail(FailSkbClone) != nil {
+		return nil, unix.ENOMEM
+	}
+	return &SkBuff{Data: skb.Data, Protocol: skb.Protocol, PktType: skb.PktType, Dev: skb.Dev, truesize: skb.truesize}, nil
+}

@@ -219,6 +219,7 @@ const (
 	RTEXT_FILTER_BRVLAN            = 1 << 1
 	RTEXT_FILTER_BRVLAN_COMPRESSED = 1 << 2
 	RTEXT_FILTER_SKIP_STATS        = 1 << 3
+	RTEXT_FILTER_NAME_ONLY         = 1 << 8
 )
 
 // Interface flags (include/uapi/linux/if.h).
@@ -268,6 +269,9 @@ const (
 // AF_PACKET packet types (include/uapi/linux/if_packet.h).
 const (
 	PACKET_HOST      = 0
+	PACKET_BROADCAST = 1
+	PACKET_MULTICAST = 2
+	PACKET_OTHERHOST = 3
 	PACKET_OUTGOING  = 4
 	PACKET_USER      = 6
 	PACKET_KERNEL    = 7
