@@ -83,7 +83,14 @@ func TestSetters(t *testing.T) {
 		t.Errorf("net_device fields (-want +got):\n%s", diff)
 	}
 
-	binding.Device.EndSetup(dev)
+	k := core.NewKernel(nil)
+	cdev.SetName("t0")
+	k.RtnlLock()
+	err := k.InitNet().RegisterNetdevice(cdev)
+	k.RtnlUnlock()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, set := range map[string]func(){
 		"SetMTU":      func() { dev.SetMTU(1500) },
 		"SetFlags":    func() { dev.SetFlags(0) },
@@ -92,15 +99,15 @@ func TestSetters(t *testing.T) {
 	} {
 		func() {
 			defer func() {
-				if r := recover(); r == nil || !strings.Contains(r.(string), "outside its setup callback") {
-					t.Errorf("%s after setup: panic %v, want one", name, r)
+				if r := recover(); r == nil || !strings.Contains(r.(string), "after register_netdevice") {
+					t.Errorf("%s after registration: panic %v, want one", name, r)
 				}
 			}()
 			set()
 		}()
 	}
 	if dev.MTU() != 3776 {
-		t.Errorf("MTU changed to %d after setup", dev.MTU())
+		t.Errorf("MTU changed to %d after registration", dev.MTU())
 	}
 }
 

@@ -39,12 +39,12 @@ func (b blackhole) Open(dev *netdevice.Device, p *blackholePriv) error {
 
 func (blackhole) Stop(dev *netdevice.Device, p *blackholePriv) error { return p.tap.Remove() }
 
-func (blackhole) StartXmit(skb *skbuff.SkBuff, dev *netdevice.Device) netdevice.TxOutcome {
+func (blackhole) StartXmit(skb *skbuff.SkBuff, dev *netdevice.Device, _ *blackholePriv) netdevice.TxOutcome {
 	stats.DevLstatsAdd(dev, skb.Len())
 	return netdevice.TxOk() // the binding consumes skb
 }
 
-func (blackhole) GetStats64(dev *netdevice.Device, st *netdevice.LinkStats64) {
+func (blackhole) GetStats64(dev *netdevice.Device, _ *blackholePriv, st *netdevice.LinkStats64) {
 	st.TxPackets, st.TxBytes = stats.DevLstatsRead(dev)
 }
 

@@ -373,7 +373,7 @@ func TestStatsReporter(t *testing.T) {
 
 type reporting struct{ *linktest.Driver }
 
-func (reporting) GetStats64(dev *netdevice.Device, st *netdevice.LinkStats64) {
+func (reporting) GetStats64(dev *netdevice.Device, _ *linktest.Priv, st *netdevice.LinkStats64) {
 	st.RxPackets, st.RxBytes = stats.DevLstatsRead(dev)
 }
 

@@ -10,7 +10,7 @@ import (
 // IFLA_* type of include/uapi/linux/if_link.h, the Rust rtnl::LinkAttr.
 type LinkAttr uint16
 
-// Link attributes a validate callback can inspect.
+// Link attributes a driver can inspect.
 const (
 	// LinkAttrAddress is IFLA_ADDRESS, the hardware address.
 	LinkAttrAddress LinkAttr = core.IFLA_ADDRESS
@@ -33,6 +33,10 @@ const (
 	// LinkAttrLinkinfo is IFLA_LINKINFO, the nest holding the InfoAttr
 	// attributes.
 	LinkAttrLinkinfo LinkAttr = core.IFLA_LINKINFO
+	// LinkAttrNetNsPid and LinkAttrNetNsFd are IFLA_NET_NS_PID and
+	// IFLA_NET_NS_FD (u32): the namespace the device is to be in.
+	LinkAttrNetNsPid LinkAttr = core.IFLA_NET_NS_PID
+	LinkAttrNetNsFd  LinkAttr = core.IFLA_NET_NS_FD
 	// LinkAttrIfalias is IFLA_IFALIAS.
 	LinkAttrIfalias LinkAttr = core.IFLA_IFALIAS
 	// LinkAttrGroup is IFLA_GROUP (u32).
@@ -71,23 +75,137 @@ const (
 	InfoAttrSlaveData InfoAttr = core.IFLA_INFO_SLAVE_DATA
 )
 
-// ValidateContext is what rtnl_link_ops.validate receives, typed: the
-// request's parsed IFLA_* table (tb), its IFLA_LINKINFO nest, and the
-// extended ack. It is valid only during the Validate call. Reads return
-// copies: the request's bytes stay the core's.
+// DataAttr is an attribute type of a kind's IFLA_INFO_DATA nest, such as
+// veth's VETH_INFO_PEER; the kind's Policy says what each may hold.
+type DataAttr uint16
+
+// LinkAttrs is a request's parsed IFLA_* table (tb), or a peer's, read
+// with typed accessors. Reads return copies: the request's bytes stay
+// the core's. It is valid only during the callback that got it.
+type LinkAttrs struct {
+	tb []core.Attr
+}
+
+func (a *LinkAttrs) get(attr LinkAttr) *core.Attr {
+	if a == nil || int(attr) <= 0 || int(attr) >= len(a.tb) || !a.tb[attr].Present() {
+		return nil
+	}
+	return &a.tb[attr]
+}
+
+// Has reports whether the table carries the attribute (tb[attr] != NULL).
+func (a *LinkAttrs) Has(attr LinkAttr) bool { return a.get(attr) != nil }
+
+// U8 returns a u8 attribute (nla_get_u8); ok is false if it is absent or
+// empty.
+func (a *LinkAttrs) U8(attr LinkAttr) (v uint8, ok bool) { return attrU8(a.get(attr)) }
+
+// U32 returns a u32 attribute (nla_get_u32); ok is false if it is absent
+// or shorter than four bytes.
+func (a *LinkAttrs) U32(attr LinkAttr) (v uint32, ok bool) { return attrU32(a.get(attr)) }
+
+// String returns a string attribute up to its first NUL, as nla_strscpy
+// copies it; ok is false if it is absent.
+func (a *LinkAttrs) String(attr LinkAttr) (s string, ok bool) { return attrString(a.get(attr)) }
+
+// Bytes returns a copy of an attribute's payload; ok is false if it is
+// absent.
+func (a *LinkAttrs) Bytes(attr LinkAttr) (b []byte, ok bool) { return attrBytes(a.get(attr)) }
+
+// DataAttrs is a request's parsed IFLA_INFO_DATA, checked against the
+// kind's Policy by the core, read with typed accessors. It is valid only
+// during the callback that got it.
+type DataAttrs struct {
+	tb []core.Attr
+}
+
+func (a *DataAttrs) get(attr DataAttr) *core.Attr {
+	if a == nil || int(attr) <= 0 || int(attr) >= len(a.tb) || !a.tb[attr].Present() {
+		return nil
+	}
+	return &a.tb[attr]
+}
+
+// Has reports whether IFLA_INFO_DATA carries the attribute (data[attr]).
+func (a *DataAttrs) Has(attr DataAttr) bool { return a.get(attr) != nil }
+
+// U8, U16, U32 and U64 return integer attributes (nla_get_u8 ..
+// nla_get_u64); ok is false if the attribute is absent or too short.
+func (a *DataAttrs) U8(attr DataAttr) (uint8, bool)   { return attrU8(a.get(attr)) }
+func (a *DataAttrs) U32(attr DataAttr) (uint32, bool) { return attrU32(a.get(attr)) }
+func (a *DataAttrs) U16(attr DataAttr) (uint16, bool) {
+	p := a.get(attr)
+	if p == nil || len(p.Data) < 2 {
+		return 0, false
+	}
+	return binary.NativeEndian.Uint16(p.Data), true
+}
+func (a *DataAttrs) U64(attr DataAttr) (uint64, bool) {
+	p := a.get(attr)
+	if p == nil || len(p.Data) < 8 {
+		return 0, false
+	}
+	return binary.NativeEndian.Uint64(p.Data), true
+}
+
+// String returns a string attribute up to its first NUL.
+func (a *DataAttrs) String(attr DataAttr) (string, bool) { return attrString(a.get(attr)) }
+
+// Bytes returns a copy of an attribute's payload.
+func (a *DataAttrs) Bytes(attr DataAttr) ([]byte, bool) { return attrBytes(a.get(attr)) }
+
+// Flag reports an NLA_FLAG attribute.
+func (a *DataAttrs) Flag(attr DataAttr) bool { return a.Has(attr) }
+
+func attrU8(a *core.Attr) (uint8, bool) {
+	if a == nil || len(a.Data) < 1 {
+		return 0, false
+	}
+	return a.Data[0], true
+}
+
+func attrU32(a *core.Attr) (uint32, bool) {
+	if a == nil || len(a.Data) < 4 {
+		return 0, false
+	}
+	return binary.NativeEndian.Uint32(a.Data), true
+}
+
+func attrString(a *core.Attr) (string, bool) {
+	if a == nil {
+		return "", false
+	}
+	return a.Str(), true
+}
+
+func attrBytes(a *core.Attr) ([]byte, bool) {
+	if a == nil {
+		return nil, false
+	}
+	return append([]byte{}, a.Data...), true
+}
+
+// ValidateContext is what rtnl_link_ops.validate (and changelink)
+// receives, typed: the request's parsed IFLA_* table (tb), its
+// IFLA_LINKINFO nest, its IFLA_INFO_DATA parsed with the kind's policy
+// (data), and the extended ack. It is valid only during the call.
 type ValidateContext struct {
-	tb       []core.Attr
+	link     LinkAttrs
+	data     *DataAttrs
 	linkinfo [core.IFLA_INFO_MAX + 1]*core.Attr
 	extack   *ExtAck
 }
 
-func newValidateContext(tb, _ []core.Attr, extack *core.ExtAck) *ValidateContext {
-	ctx := &ValidateContext{tb: tb}
-	if extack != nil {
-		ctx.extack = &ExtAck{e: extack, ctx: ctx}
+func newValidateContext(tb, data []core.Attr, extack *core.ExtAck) *ValidateContext {
+	ctx := &ValidateContext{link: LinkAttrs{tb: tb}}
+	if data != nil {
+		ctx.data = &DataAttrs{tb: data}
 	}
-	if a := ctx.link(LinkAttrLinkinfo); a != nil {
+	if a := ctx.link.get(LinkAttrLinkinfo); a != nil {
 		parseNested(ctx.linkinfo[:], a)
+	}
+	if extack != nil {
+		ctx.extack = &ExtAck{e: extack, link: &ctx.link, data: ctx.data, info: ctx.info}
 	}
 	return ctx
 }
@@ -111,14 +229,6 @@ func parseNested(tb []*core.Attr, a *core.Attr) {
 	}
 }
 
-// link returns tb[attr] if present.
-func (c *ValidateContext) link(attr LinkAttr) *core.Attr {
-	if int(attr) <= 0 || int(attr) >= len(c.tb) || !c.tb[attr].Present() {
-		return nil
-	}
-	return &c.tb[attr]
-}
-
 // info returns the IFLA_LINKINFO member attr if present.
 func (c *ValidateContext) info(attr InfoAttr) *core.Attr {
 	if int(attr) <= 0 || int(attr) >= len(c.linkinfo) {
@@ -127,86 +237,61 @@ func (c *ValidateContext) info(attr InfoAttr) *core.Attr {
 	return c.linkinfo[attr]
 }
 
+// Link returns the request's link attributes (tb).
+func (c *ValidateContext) Link() *LinkAttrs { return &c.link }
+
+// Data returns the request's IFLA_INFO_DATA, parsed with the kind's
+// policy; nil when the kind has no policy or the request no
+// IFLA_INFO_DATA (data == NULL). For a veth peer's attributes it is nil.
+func (c *ValidateContext) Data() *DataAttrs { return c.data }
+
 // HasLinkAttr reports whether the request carries the link attribute
 // (tb[attr] != NULL).
-func (c *ValidateContext) HasLinkAttr(attr LinkAttr) bool { return c.link(attr) != nil }
+func (c *ValidateContext) HasLinkAttr(attr LinkAttr) bool { return c.link.Has(attr) }
 
 // HasInfoAttr reports whether the request's IFLA_LINKINFO nest carries the
 // attribute.
 func (c *ValidateContext) HasInfoAttr(attr InfoAttr) bool { return c.info(attr) != nil }
 
+// HasDataAttr reports whether the request's IFLA_INFO_DATA carries the
+// attribute (data && data[attr]).
+func (c *ValidateContext) HasDataAttr(attr DataAttr) bool { return c.data.Has(attr) }
+
 // LinkAttrU32 returns a u32 link attribute (nla_get_u32); ok is false if
 // it is absent or shorter than four bytes.
-func (c *ValidateContext) LinkAttrU32(attr LinkAttr) (v uint32, ok bool) {
-	a := c.link(attr)
-	if a == nil || len(a.Data) < 4 {
-		return 0, false
-	}
-	return binary.NativeEndian.Uint32(a.Data), true
-}
+func (c *ValidateContext) LinkAttrU32(attr LinkAttr) (v uint32, ok bool) { return c.link.U32(attr) }
 
 // LinkAttrU8 returns a u8 link attribute (nla_get_u8); ok is false if it
 // is absent or empty.
-func (c *ValidateContext) LinkAttrU8(attr LinkAttr) (v uint8, ok bool) {
-	a := c.link(attr)
-	if a == nil || len(a.Data) < 1 {
-		return 0, false
-	}
-	return a.Data[0], true
-}
+func (c *ValidateContext) LinkAttrU8(attr LinkAttr) (v uint8, ok bool) { return c.link.U8(attr) }
 
 // LinkAttrString returns a string link attribute up to its first NUL, as
 // nla_strscpy copies it; ok is false if it is absent.
 func (c *ValidateContext) LinkAttrString(attr LinkAttr) (s string, ok bool) {
-	a := c.link(attr)
-	if a == nil {
-		return "", false
-	}
-	return cString(a.Data), true
+	return c.link.String(attr)
 }
 
 // LinkAttrBytes returns a copy of a link attribute's payload; ok is false
 // if it is absent.
 func (c *ValidateContext) LinkAttrBytes(attr LinkAttr) (b []byte, ok bool) {
-	a := c.link(attr)
-	if a == nil {
-		return nil, false
-	}
-	return append([]byte{}, a.Data...), true
+	return c.link.Bytes(attr)
 }
 
 // InfoAttrString returns a string attribute of the IFLA_LINKINFO nest,
 // such as InfoAttrKind; ok is false if it is absent.
 func (c *ValidateContext) InfoAttrString(attr InfoAttr) (s string, ok bool) {
-	a := c.info(attr)
-	if a == nil {
-		return "", false
-	}
-	return cString(a.Data), true
+	return attrString(c.info(attr))
 }
 
 // InfoAttrBytes returns a copy of an IFLA_LINKINFO member's payload, such
 // as the raw IFLA_INFO_DATA nest; ok is false if it is absent.
 func (c *ValidateContext) InfoAttrBytes(attr InfoAttr) (b []byte, ok bool) {
-	a := c.info(attr)
-	if a == nil {
-		return nil, false
-	}
-	return append([]byte{}, a.Data...), true
+	return attrBytes(c.info(attr))
 }
 
 // ExtAck returns the request's extended ack, or nil when the core passed
 // none (the Rust Option<&mut ExtAck>). Its methods are safe on nil.
 func (c *ValidateContext) ExtAck() *ExtAck { return c.extack }
-
-func cString(b []byte) string {
-	for i, c := range b {
-		if c == 0 {
-			return string(b[:i])
-		}
-	}
-	return string(b)
-}
 
 // ExtAck mirrors struct netlink_ext_ack (include/linux/netlink.h): the
 // extended error report sent back with NLMSG_ERROR to a requester that set
@@ -214,37 +299,47 @@ func cString(b []byte) string {
 // attribute's position as NLMSGERR_ATTR_OFFS, its offset from the start of
 // the request's nlmsghdr. The methods do nothing on a nil *ExtAck.
 type ExtAck struct {
-	e   *core.ExtAck
-	ctx *ValidateContext
+	e    *core.ExtAck
+	link *LinkAttrs
+	data *DataAttrs
+	info func(InfoAttr) *core.Attr
 }
 
 // SetMessage is NL_SET_ERR_MSG: the text the requester reads, such as
 // iproute2's "Error: ...".
 func (x *ExtAck) SetMessage(msg string) {
 	if x != nil {
-		x.e.Msg = msg
+		x.e.SetMsg(msg)
+	}
+}
+
+func (x *ExtAck) setBad(a *core.Attr) {
+	if x != nil && a != nil {
+		x.e.SetBadAttr(a)
 	}
 }
 
 // SetBadAttr is NL_SET_BAD_ATTR: the request's link attribute that caused
 // the error. It does nothing if the request does not carry attr.
 func (x *ExtAck) SetBadAttr(attr LinkAttr) {
-	if x == nil {
-		return
-	}
-	if a := x.ctx.link(attr); a != nil {
-		x.e.BadAttr = a.Off
+	if x != nil {
+		x.setBad(x.link.get(attr))
 	}
 }
 
 // SetBadInfoAttr is NL_SET_BAD_ATTR for an attribute of the IFLA_LINKINFO
 // nest. It does nothing if the request does not carry attr.
 func (x *ExtAck) SetBadInfoAttr(attr InfoAttr) {
-	if x == nil {
-		return
+	if x != nil && x.info != nil {
+		x.setBad(x.info(attr))
 	}
-	if a := x.ctx.info(attr); a != nil {
-		x.e.BadAttr = a.Off
+}
+
+// SetBadDataAttr is NL_SET_BAD_ATTR for an attribute of IFLA_INFO_DATA. It
+// does nothing if the request does not carry attr.
+func (x *ExtAck) SetBadDataAttr(attr DataAttr) {
+	if x != nil {
+		x.setBad(x.data.get(attr))
 	}
 }
 
@@ -253,4 +348,11 @@ func (x *ExtAck) SetBadInfoAttr(attr InfoAttr) {
 func (x *ExtAck) SetMessageAttr(attr LinkAttr, msg string) {
 	x.SetMessage(msg)
 	x.SetBadAttr(attr)
+}
+
+// SetMessageDataAttr is NL_SET_ERR_MSG_ATTR for an IFLA_INFO_DATA
+// attribute.
+func (x *ExtAck) SetMessageDataAttr(attr DataAttr, msg string) {
+	x.SetMessage(msg)
+	x.SetBadDataAttr(attr)
 }

@@ -6,13 +6,19 @@
 //
 // A *SkBuff handed to a driver's StartXmit
 // ([github.com/knetlab/knet/netdevice.Operations]) is owned by the
-// driver for the duration of the call, as the Rust SkBuff owns its skb.
-// The driver ends that ownership exactly once, in one of three ways:
+// driver for the duration of the call, as the Rust SkBuff owns its skb;
+// one the driver allocates (netdevice.AllocSkb) or clones ([SkBuff.Clone])
+// is its own until it lets it go. The driver ends that ownership exactly
+// once:
 //
-//   - it calls [SkBuff.Consume] (dev_kfree_skb: a "consumed" free, not a
-//     drop) and returns netdevice.TxOk;
-//   - it returns netdevice.TxOk without consuming: the binding consumes the
-//     skb when StartXmit returns, which is what the Rust SkBuff's Drop does;
+//   - it frees it: [SkBuff.Consume] (consume_skb / dev_kfree_skb: a
+//     "consumed" free, the frame did its job) or [SkBuff.Drop] (kfree_skb:
+//     a drop, which the kernel's drop statistics count);
+//   - it passes it on: netdevice.ForwardSkb or netdevice.NetifRx hand it
+//     to a receive path, which owns it from then on;
+//   - it returns netdevice.TxOk or netdevice.TxDropped still owning the skb
+//     StartXmit got: the binding consumes (or drops) it when StartXmit
+//     returns, which is what the Rust SkBuff's Drop does;
 //   - it returns netdevice.TxBusy(skb): ownership goes back to the core
 //     (NETDEV_TX_BUSY), as the Rust into_raw does.
 //
@@ -20,7 +26,7 @@
 // a use after free or a double free is a kernel bug. Rust rules these out
 // at compile time; Go checks them at run time, so the rule is a tested
 // property rather than a convention. A driver must therefore not keep a
-// *SkBuff beyond its StartXmit call.
+// *SkBuff it no longer owns.
 package skbuff
 
 import (
@@ -33,8 +39,9 @@ import (
 // Ownership states of an SkBuff.
 const (
 	owned    int32 = iota // the driver owns it
-	consumed              // freed with dev_kfree_skb
+	consumed              // freed with consume_skb or kfree_skb
 	returned              // handed back with NETDEV_TX_BUSY
+	given                 // passed to the core's receive path
 )
 
 // SkBuff mirrors struct sk_buff (include/linux/skbuff.h) as a driver owns
@@ -48,8 +55,10 @@ type SkBuff struct {
 
 func init() {
 	binding.SkBuff = binding.SkBuffHooks{
-		New:    func(skb *core.SkBuff) any { return &SkBuff{skb: skb} },
-		Settle: func(s any, busy bool) { s.(*SkBuff).settle(busy) },
+		New:      func(skb *core.SkBuff) any { return &SkBuff{skb: skb} },
+		NewOwned: func(skb *core.SkBuff) any { return &SkBuff{skb: skb} },
+		Settle:   func(s any, outcome int) { s.(*SkBuff).settle(outcome) },
+		Take:     func(s any) *core.SkBuff { return s.(*SkBuff).take() },
 	}
 }
 
@@ -60,6 +69,8 @@ func (s *SkBuff) live(op string) *core.SkBuff {
 		panic("skbuff: " + op + " on a consumed SkBuff (use after dev_kfree_skb)")
 	case returned:
 		panic("skbuff: " + op + " on an SkBuff handed back with NETDEV_TX_BUSY")
+	case given:
+		panic("skbuff: " + op + " on an SkBuff passed to the receive path (use after netif_rx)")
 	}
 	return s.skb
 }
@@ -85,27 +96,67 @@ func (s *SkBuff) Protocol() uint16 { return s.live("Protocol").Protocol }
 // a message to a kernel socket, PACKET_USER (6) for one to a user socket.
 func (s *SkBuff) PktType() uint8 { return s.live("PktType").PktType }
 
-// Consume frees the buffer as consumed (dev_kfree_skb / consume_skb),
+// Consume frees the buffer as consumed (consume_skb / dev_kfree_skb),
 // ending the driver's ownership. Consuming twice panics (a double free).
 func (s *SkBuff) Consume() {
+	s.end("Consume")
+	s.skb.Consume()
+}
+
+// Drop frees the buffer as dropped (kfree_skb), ending the driver's
+// ownership; the kernel's drop statistics count it. Freeing twice panics.
+func (s *SkBuff) Drop() {
+	s.end("Drop")
+	s.skb.Drop()
+}
+
+// Clone is skb_clone: a second SkBuff over the same bytes, owned by the
+// caller, which must end its ownership too. It fails with ENOMEM when the
+// allocation does (fault injection).
+func (s *SkBuff) Clone() (*SkBuff, error) {
+	c, err := s.live("Clone").Clone()
+	if err != nil {
+		return nil, err
+	}
+	return &SkBuff{skb: c}, nil
+}
+
+// end ends ownership for a free, panicking if it had ended already.
+func (s *SkBuff) end(op string) {
 	if !s.state.CompareAndSwap(owned, consumed) {
 		if s.state.Load() == consumed {
-			panic("skbuff: double free: Consume on a consumed SkBuff")
+			panic("skbuff: double free: " + op + " on a freed SkBuff")
 		}
-		s.live("Consume")
+		s.live(op)
 	}
 }
 
+// take ends ownership because the skb goes to the core.
+func (s *SkBuff) take() *core.SkBuff {
+	if !s.state.CompareAndSwap(owned, given) {
+		s.live("passing to the receive path")
+	}
+	return s.skb
+}
+
 // settle ends the driver's ownership when ndo_start_xmit returns.
-func (s *SkBuff) settle(busy bool) {
-	if busy {
+func (s *SkBuff) settle(outcome int) {
+	switch outcome {
+	case binding.SettleBusy:
 		if !s.state.CompareAndSwap(owned, returned) {
 			s.live("NETDEV_TX_BUSY")
 		}
-		return
+	case binding.SettleDropped:
+		if s.state.CompareAndSwap(owned, consumed) {
+			s.skb.Drop()
+		}
+	default:
+		// NETDEV_TX_OK: the Rust SkBuff's Drop, unless the driver freed
+		// the skb or passed it on.
+		if s.state.CompareAndSwap(owned, consumed) {
+			s.skb.Consume()
+		}
 	}
-	// NETDEV_TX_OK: the Rust SkBuff's Drop, unless the driver consumed it.
-	s.state.CompareAndSwap(owned, consumed)
 }
 
 // View is a read-only view of packet bytes, valid while its SkBuff is the

@@ -76,27 +76,27 @@ func TestOwnership(t *testing.T) {
 	t.Run("double consume", func(t *testing.T) {
 		skb := newSkb([]byte{1})
 		skb.Consume()
-		panics(t, "Consume on a consumed", skb.Consume)
+		panics(t, "double free", skb.Consume)
 	})
 	t.Run("ok consumes", func(t *testing.T) {
 		skb := newSkb([]byte{1})
-		binding.SkBuff.Settle(skb, false)
+		binding.SkBuff.Settle(skb, binding.SettleOk)
 		panics(t, "use after dev_kfree_skb", func() { skb.Data() })
 	})
 	t.Run("ok after consume is one free", func(t *testing.T) {
 		skb := newSkb([]byte{1})
 		skb.Consume()
-		binding.SkBuff.Settle(skb, false) // no double free
+		binding.SkBuff.Settle(skb, binding.SettleOk) // no double free
 	})
 	t.Run("busy hands back", func(t *testing.T) {
 		skb := newSkb([]byte{1})
-		binding.SkBuff.Settle(skb, true)
+		binding.SkBuff.Settle(skb, binding.SettleBusy)
 		panics(t, "handed back with NETDEV_TX_BUSY", func() { skb.Protocol() })
 		panics(t, "handed back", skb.Consume)
 	})
 	t.Run("busy after consume", func(t *testing.T) {
 		skb := newSkb([]byte{1})
 		skb.Consume()
-		panics(t, "NETDEV_TX_BUSY on a consumed", func() { binding.SkBuff.Settle(skb, true) })
+		panics(t, "NETDEV_TX_BUSY on a consumed", func() { binding.SkBuff.Settle(skb, binding.SettleBusy) })
 	})
 }

@@ -104,7 +104,7 @@ func (driver) Stop(dev *netdevice.Device, p *private) error {
 }
 
 // StartXmit is nlmon_xmit: count the message and consume it.
-func (driver) StartXmit(skb *skbuff.SkBuff, dev *netdevice.Device) netdevice.TxOutcome {
+func (driver) StartXmit(skb *skbuff.SkBuff, dev *netdevice.Device, _ *private) netdevice.TxOutcome {
 	stats.DevLstatsAdd(dev, skb.Len())
 	skb.Consume()
 	return netdevice.TxOk()
@@ -112,7 +112,7 @@ func (driver) StartXmit(skb *skbuff.SkBuff, dev *netdevice.Device) netdevice.TxO
 
 // GetStats64 is nlmon_get_stats64: what the device transmitted to itself
 // is what it received, so the counters are rx_packets and rx_bytes.
-func (driver) GetStats64(dev *netdevice.Device, st *netdevice.LinkStats64) {
+func (driver) GetStats64(dev *netdevice.Device, _ *private, st *netdevice.LinkStats64) {
 	st.RxPackets, st.RxBytes = stats.DevLstatsRead(dev)
 }
 

@@ -374,7 +374,7 @@ func (impostor) Kind() string                            { return "nlmon" }
 func (impostor) Setup(*netdevice.Device)                 {}
 func (impostor) Open(*netdevice.Device, *struct{}) error { return nil }
 func (impostor) Stop(*netdevice.Device, *struct{}) error { return nil }
-func (impostor) StartXmit(*skbuff.SkBuff, *netdevice.Device) netdevice.TxOutcome {
+func (impostor) StartXmit(*skbuff.SkBuff, *netdevice.Device, *struct{}) netdevice.TxOutcome {
 	return netdevice.TxOk()
 }
 

@@ -107,7 +107,7 @@ func (d lstatsDriver) Setup(dev *netdevice.Device) {
 func (lstatsDriver) Open(*netdevice.Device, *lstatsPriv) error { return nil }
 func (lstatsDriver) Stop(*netdevice.Device, *lstatsPriv) error { return nil }
 
-func (lstatsDriver) StartXmit(skb *skbuff.SkBuff, dev *netdevice.Device) netdevice.TxOutcome {
+func (lstatsDriver) StartXmit(skb *skbuff.SkBuff, dev *netdevice.Device, _ *lstatsPriv) netdevice.TxOutcome {
 	stats.DevLstatsAdd(dev, skb.Len())
 	return netdevice.TxOk()
 }

@@ -23,25 +23,42 @@ import (
 type DeviceHooks struct {
 	// Core returns the struct net_device behind a *netdevice.Device.
 	Core func(dev any) *core.NetDevice
-	// New wraps a freshly allocated device, in setup mode: its setters
-	// work until EndSetup.
+	// New wraps a freshly allocated device; its setters work until the
+	// device is registered.
 	New func(dev *core.NetDevice) any
-	// EndSetup ends setup mode: from then on the core owns the fields the
-	// setters write.
-	EndSetup func(dev any)
+}
+
+// NamespaceHooks are the accessors package netdevice registers for its
+// netdevice.Namespace.
+type NamespaceHooks struct {
+	Core func(ns any) *core.Net
+	New  func(n *core.Net) any
 }
 
 // SkBuffHooks are the accessors package skbuff registers for its
 // *skbuff.SkBuff.
 type SkBuffHooks struct {
-	// New wraps an skb whose ownership passes to a driver.
+	// New wraps an skb lent to a driver for one ndo_start_xmit call.
 	New func(skb *core.SkBuff) any
-	// Settle ends the driver's ownership when ndo_start_xmit returns:
-	// with busy false the skb is consumed unless the driver already did;
-	// with busy true it goes back to the core, which panics if the driver
-	// had consumed it.
-	Settle func(skb any, busy bool)
+	// NewOwned wraps an skb the driver owns outright (one it allocated).
+	NewOwned func(skb *core.SkBuff) any
+	// Settle ends the driver's ownership when ndo_start_xmit returns with
+	// outcome: SettleOk consumes the skb unless the driver freed it or
+	// passed it on; SettleDropped drops it likewise; SettleBusy hands it
+	// back to the core, which panics if the driver no longer owned it.
+	Settle func(skb any, outcome int)
+	// Take ends the driver's ownership because it passes the skb to the
+	// core (dev_forward_skb, netif_rx), and returns the core's skb. It
+	// panics if the driver did not own it.
+	Take func(skb any) *core.SkBuff
 }
+
+// Outcomes for SkBuffHooks.Settle.
+const (
+	SettleOk = iota
+	SettleBusy
+	SettleDropped
+)
 
 // ModuleHooks are the accessors package module registers for its
 // *module.ThisModule.
@@ -56,6 +73,8 @@ var (
 	Device DeviceHooks
 	// SkBuff is set by package skbuff.
 	SkBuff SkBuffHooks
+	// Namespace is set by package netdevice.
+	Namespace NamespaceHooks
 	// Module is set by package module.
 	Module ModuleHooks
 )

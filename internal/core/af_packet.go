@@ -162,8 +162,9 @@ func devDeliverTaps(skb *SkBuff, dev *NetDevice, pkttype uint8) bool {
 		return false
 	}
 	any := false
+	ifindex := int64(dev.Snapshot().Ifindex)
 	for _, ps := range *p {
-		if i := ps.ifindex.Load(); i != 0 && i != int64(dev.ifindex) {
+		if i := ps.ifindex.Load(); i != 0 && i != ifindex {
 			continue
 		}
 		if ps == skb.psk {
@@ -195,7 +196,7 @@ func (ps *PacketSock) packetRcv(skb *SkBuff, dev *NetDevice, pkttype uint8) {
 		Protocol: skb.Protocol,
 		PktType:  pkttype,
 		Hatype:   dev.Type,
-		Ifindex:  dev.ifindex,
+		Ifindex:  dev.Snapshot().Ifindex,
 		Time:     dev.net.k.wallTime(),
 	}
 	if dev.HeaderOps == HeaderOpsEth && len(data) >= ETH_HLEN {

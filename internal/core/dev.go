@@ -207,8 +207,9 @@ type DevSnapshot struct {
 	Name    string
 	Flags   uint32
 	MTU     uint32
-	Ifindex int
-	Addr    [MAX_ADDR_LEN]byte
+	Ifindex   int
+	Addr      [MAX_ADDR_LEN]byte
+	Broadcast [MAX_ADDR_LEN]byte
 }
 
 // Snapshot returns the device's latest published fields; before
@@ -217,12 +218,12 @@ func (dev *NetDevice) Snapshot() DevSnapshot {
 	if s := dev.snap.Load(); s != nil {
 		return *s
 	}
-	return DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU, Ifindex: dev.ifindex, Addr: dev.DevAddr}
+	return DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU, Ifindex: dev.ifindex, Addr: dev.DevAddr, Broadcast: dev.Broadcast}
 }
 
 // publish republishes the snapshot; RTNL must be held.
 func (dev *NetDevice) publish() {
-	dev.snap.Store(&DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU, Ifindex: dev.ifindex, Addr: dev.DevAddr})
+	dev.snap.Store(&DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU, Ifindex: dev.ifindex, Addr: dev.DevAddr, Broadcast: dev.Broadcast})
 }
 
 // Name is dev->name.

@@ -67,15 +67,34 @@ func ptypeBaseRcv(skb *SkBuff, dev *NetDevice) bool {
 // counts as rx_dropped there and NET_RX_DROP is returned. It leaves the
 // skb the core's.
 func DevForwardSkb(dev *NetDevice, skb *SkBuff) int {
-	if dev.Flags&IFF_UP == 0 || len(skb.Data) > int(dev.MTU)+int(dev.HardHeaderLen)+VLAN_HLEN {
+	snap := dev.Snapshot()
+	if snap.Flags&IFF_UP == 0 || len(skb.Data) > int(snap.MTU)+int(dev.HardHeaderLen)+VLAN_HLEN || len(skb.Data) < ETH_HLEN {
 		DevCoreStatsRxDroppedInc(dev)
 		skb.Dev = dev
-		skb.dropReason(dropDevReady)
+		skb.dropReason(dropNotSpecified)
 		return NET_RX_DROP
 	}
 	// skb_scrub_packet, then eth_type_trans.
 	skb.PktType = PACKET_HOST
 	skb.psk = nil
 	skb.Protocol = ethTypeTrans(skb, dev)
+	return NetifRx(skb)
+}
+
+// NetifRxEth is eth_type_trans followed by netif_rx, for a frame a driver
+// received or built on dev: a frame without an Ethernet header is
+// dropped (rx_dropped) on a device that has header_ops.
+func NetifRxEth(dev *NetDevice, skb *SkBuff) int {
+	skb.Dev = dev
+	skb.psk = nil
+	if dev.HeaderOps == HeaderOpsEth {
+		if len(skb.Data) < ETH_HLEN {
+			DevCoreStatsRxDroppedInc(dev)
+			skb.dropReason(dropNotSpecified)
+			return NET_RX_DROP
+		}
+		skb.PktType = PACKET_HOST
+		skb.Protocol = ethTypeTrans(skb, dev)
+	}
 	return NetifRx(skb)
 }

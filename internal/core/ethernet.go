@@ -107,6 +107,9 @@ func EthHwAddrRandom(k *Kernel, dev *NetDevice) {
 // bytes of addr become dev->dev_addr.
 func DevAddrSet(dev *NetDevice, addr []byte) {
 	copy(dev.DevAddr[:dev.AddrLen], addr)
+	if dev.regState == NETREG_REGISTERED {
+		dev.publish()
+	}
 }
 
 // EthMACAddr is eth_mac_addr, the ndo_set_mac_address of most Ethernet
@@ -136,10 +139,11 @@ func EthValidateAddr(dev *NetDevice) error {
 // the frame holds an Ethernet header.
 func ethTypeTrans(skb *SkBuff, dev *NetDevice) uint16 {
 	skb.Dev = dev
+	snap := dev.Snapshot()
 	dst := skb.Data[:ETH_ALEN]
-	if !bytes.Equal(dst, dev.DevAddr[:ETH_ALEN]) {
+	if !bytes.Equal(dst, snap.Addr[:ETH_ALEN]) {
 		if dst[0]&1 != 0 {
-			if bytes.Equal(dst, dev.Broadcast[:ETH_ALEN]) {
+			if bytes.Equal(dst, snap.Broadcast[:ETH_ALEN]) {
 				skb.PktType = PACKET_BROADCAST
 			} else {
 				skb.PktType = PACKET_MULTICAST

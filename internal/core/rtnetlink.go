@@ -965,6 +965,7 @@ func doSetlink(skb *SkBuff, dev *NetDevice, tgt *Net, ifm Ifinfomsg, tb []Attr, 
 	}
 	if tb[IFLA_BROADCAST].ok {
 		copy(dev.Broadcast[:dev.AddrLen], tb[IFLA_BROADCAST].Data)
+		dev.publish()
 		netdevNotify(dev, netdevChangeAddr)
 	}
 	if ifm.Flags != 0 || ifm.Change != 0 {

@@ -223,7 +223,7 @@ func (d *Driver) Stop(dev *netdevice.Device, p *Priv) error {
 }
 
 // StartXmit implements netdevice.Operations.
-func (d *Driver) StartXmit(skb *skbuff.SkBuff, dev *netdevice.Device) netdevice.TxOutcome {
+func (d *Driver) StartXmit(skb *skbuff.SkBuff, dev *netdevice.Device, _ *Priv) netdevice.TxOutcome {
 	if d.XmitFn != nil {
 		return d.XmitFn(skb, dev)
 	}
