@@ -88,7 +88,9 @@ const (
 
 // DevStatsAdd adds n to one counter of dev->stats (dev->stats.rx_dropped++
 // in C). It is atomic, so safe from any goroutine.
-func DevStatsAdd(dev *netdevice.Device, c Counter, n uint64) { core.DevStatsAdd(coreDev(dev), int(c), n) }
+func DevStatsAdd(dev *netdevice.Device, c Counter, n uint64) {
+	core.DevStatsAdd(coreDev(dev), int(c), n)
+}
 
 // DevStatsRead returns dev->stats (netdev_stats_to_stats64).
 func DevStatsRead(dev *netdevice.Device) netdevice.LinkStats64 {

@@ -204,9 +204,9 @@ type NetDevice struct {
 // DevSnapshot is a consistent copy of the RTNL-guarded fields a driver may
 // want outside RTNL, the READ_ONCE view of them.
 type DevSnapshot struct {
-	Name    string
-	Flags   uint32
-	MTU     uint32
+	Name      string
+	Flags     uint32
+	MTU       uint32
 	Ifindex   int
 	Addr      [MAX_ADDR_LEN]byte
 	Broadcast [MAX_ADDR_LEN]byte
