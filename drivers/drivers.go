@@ -4,13 +4,16 @@
 package drivers
 
 import (
+	"github.com/knetlab/knet/drivers/dummy"
+	"github.com/knetlab/knet/drivers/ifb"
+	"github.com/knetlab/knet/drivers/veth"
 	"github.com/knetlab/knet/examples/nlmon"
 	"github.com/knetlab/knet/module"
 	"github.com/knetlab/knet/net"
 )
 
 // Modules are the stock modules Install installs.
-var Modules = []*module.Module{nlmon.Module}
+var Modules = []*module.Module{dummy.Module, ifb.Module, nlmon.Module, veth.Module}
 
 // Install makes every stock module available to k; none is loaded.
 func Install(k *net.Kernel) error {

@@ -7,9 +7,12 @@
 package etherdevice
 
 import (
+	"golang.org/x/sys/unix"
+
 	"github.com/knetlab/knet/internal/binding"
 	"github.com/knetlab/knet/internal/core"
 	"github.com/knetlab/knet/netdevice"
+	"github.com/knetlab/knet/rtnl"
 )
 
 // Ethernet sizes (include/uapi/linux/if_ether.h).
@@ -41,4 +44,23 @@ func MACAddr(dev *netdevice.Device, addr []byte) error {
 // EADDRNOTAVAIL unless the device's address is a valid unicast one.
 func ValidateAddr(dev *netdevice.Device) error {
 	return core.EthValidateAddr(binding.Device.Core(dev))
+}
+
+// ValidateAddrAttr is the IFLA_ADDRESS check of the Ethernet link kinds'
+// validate callbacks (dummy_validate, ifb_validate, veth_validate): a
+// request's address must be ALen bytes (else EINVAL) and a valid unicast
+// address (else EADDRNOTAVAIL). Like the C drivers it sets no extack
+// message.
+func ValidateAddrAttr(ctx *rtnl.ValidateContext) error {
+	addr, ok := ctx.LinkAttrBytes(rtnl.LinkAttrAddress)
+	if !ok {
+		return nil
+	}
+	if len(addr) != ALen {
+		return unix.EINVAL
+	}
+	if !IsValidAddr(addr) {
+		return unix.EADDRNOTAVAIL
+	}
+	return nil
 }

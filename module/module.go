@@ -22,6 +22,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strconv"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -109,14 +110,14 @@ func (m *Module) Install(k *net.Kernel) error {
 	return nil
 }
 
-// Load installs the module in k if it is not known yet and loads it
-// (modprobe NAME): EEXIST when it is loaded already, else the error of
-// its Init.
-func (m *Module) Load(k *net.Kernel) error {
+// Load installs the module in k if it is not known yet and loads it with
+// its parameters (modprobe NAME key=value ...): EEXIST when it is loaded
+// already, else the error of its Init.
+func (m *Module) Load(k *net.Kernel, params ...string) error {
 	if err := m.Install(k); err != nil && !errors.Is(err, unix.EEXIST) {
 		return err
 	}
-	return k.LoadModule(m.Name)
+	return k.LoadModule(m.Name, params...)
 }
 
 // Unload unloads the module from k (rmmod NAME): EWOULDBLOCK while it is
@@ -138,6 +139,25 @@ type ThisModule struct {
 // counted and nothing pins a module.
 func BuiltIn(k *net.Kernel) *ThisModule {
 	return &ThisModule{nk: k, k: kernelref.Of(k)}
+}
+
+// IntParam is an int module_param: the value the load gave for name
+// (modprobe NAME name=VALUE), else def. A value that is not an integer is
+// EINVAL, which fails the load when Init returns it, as param_set_int
+// does.
+func (t *ThisModule) IntParam(name string, def int) (int, error) {
+	if t.m == nil {
+		return def, nil
+	}
+	v, ok := t.m.Params[name]
+	if !ok {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 0, 32)
+	if err != nil {
+		return 0, unix.EINVAL
+	}
+	return int(n), nil
 }
 
 // Name is the module's name (module->name), "" for built-in code.

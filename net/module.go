@@ -3,10 +3,12 @@ package net
 // Modules are described and installed with package
 // github.com/knetlab/knet/module; a kernel loads and unloads them by name.
 
-// LoadModule loads a known module by name (modprobe NAME): EEXIST when it
-// is loaded already, ENOENT when unknown, else the error of its init.
-func (k *Kernel) LoadModule(name string) error {
-	err := k.k.LoadModule(name)
+// LoadModule loads a known module by name with its parameters (modprobe
+// NAME key=value ..., such as "numdummies=3"): EEXIST when it is loaded
+// already, ENOENT when unknown, else the error of its init (EINVAL for a
+// parameter value it cannot parse).
+func (k *Kernel) LoadModule(name string, params ...string) error {
+	err := k.k.LoadModule(name, params...)
 	k.k.RunDueWork()
 	return wrapErr("init_module", err)
 }

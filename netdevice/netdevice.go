@@ -57,6 +57,14 @@ func (d *Device) set(field string) *core.NetDevice {
 	return d.dev
 }
 
+// SetName sets dev->name before registration: a name, or a template
+// with one %d that register_netdevice resolves.
+func (d *Device) SetName(name string) { d.set("Name").SetName(name) }
+
+// SetIfindex sets the ifindex register_netdevice is to give the device
+// (0: the next free one).
+func (d *Device) SetIfindex(ifindex int) { d.set("Ifindex").SetIfindex(ifindex) }
+
 // SetType sets dev->type, the ARPHRD_* hardware type (TypeNetlink for a
 // netlink tap device).
 func (d *Device) SetType(t uint16) { d.set("Type").Type = t }

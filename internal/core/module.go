@@ -1,6 +1,7 @@
 package core
 
 import (
+	"strings"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -28,6 +29,10 @@ type Module struct {
 	Init func(k *Kernel, m *Module) error
 	// Exit is the module_exit function.
 	Exit func(k *Kernel, m *Module)
+
+	// Params are the parameters of the current load (modprobe NAME
+	// key=value ...), read by its init; set before Init runs.
+	Params map[string]string
 
 	refcnt atomic.Int64
 	state  int           // guarded by the kernel's modMu
@@ -88,10 +93,11 @@ func (k *Kernel) AddModule(m *Module) error {
 	return nil
 }
 
-// LoadModule is init_module for a known module: EEXIST when it is already
+// LoadModule is init_module for a known module with its parameters
+// ("key=value"; a bare "key" is "key=1"): EEXIST when it is already
 // loaded, ENOENT when it is unknown, and the init function's error if it
 // fails (the module is then not loaded).
-func (k *Kernel) LoadModule(name string) error {
+func (k *Kernel) LoadModule(name string, params ...string) error {
 	k.modMu.Lock()
 	m, ok := k.known[name]
 	if !ok {
@@ -111,6 +117,7 @@ func (k *Kernel) LoadModule(name string) error {
 	}
 	m.state = ModuleStateComing
 	m.loaded = make(chan struct{})
+	m.Params = parseModuleParams(params)
 	k.modules[name] = m
 	k.modMu.Unlock()
 
@@ -198,4 +205,17 @@ func (k *Kernel) RequestModule(alias string) error {
 		return err
 	}
 	return nil
+}
+
+// parseModuleParams is parse_args over "key=value" words.
+func parseModuleParams(params []string) map[string]string {
+	out := make(map[string]string, len(params))
+	for _, p := range params {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok {
+			v = "1"
+		}
+		out[strings.ReplaceAll(k, "-", "_")] = v
+	}
+	return out
 }
