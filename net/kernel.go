@@ -176,3 +176,15 @@ func (ns *Namespace) FD() int { return ns.n.FD() }
 // value of IFLA_NET_NS_PID or NETNSA_PID (`ip link set DEV netns PID`).
 // The process exits when the namespace goes.
 func (ns *Namespace) PID() uint32 { return ns.n.PID() }
+
+// Operational states (RFC 2863, IF_OPER_* of include/uapi/linux/if.h), the
+// values of Link.Operstate and IFLA_OPERSTATE.
+const (
+	OperUnknown        = core.IF_OPER_UNKNOWN
+	OperNotPresent     = core.IF_OPER_NOTPRESENT
+	OperDown           = core.IF_OPER_DOWN
+	OperLowerLayerDown = core.IF_OPER_LOWERLAYERDOWN
+	OperTesting        = core.IF_OPER_TESTING
+	OperDormant        = core.IF_OPER_DORMANT
+	OperUp             = core.IF_OPER_UP
+)

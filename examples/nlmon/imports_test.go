@@ -11,11 +11,16 @@ import (
 )
 
 // TestExamplesUseOnlyPublicAPI: like nlmon_rust.rs's
-// #![forbid(unsafe_code)], nothing under examples/, tests included,
-// imports unsafe or one of knet's internal packages: a driver is written
-// against the typed packages alone.
+// #![forbid(unsafe_code)], nothing under examples/ or drivers/, tests
+// included, imports unsafe or one of knet's internal packages: a driver
+// is written against the typed packages alone.
 func TestExamplesUseOnlyPublicAPI(t *testing.T) {
-	root := filepath.Join("..")
+	for _, root := range []string{filepath.Join(".."), filepath.Join("..", "..", "drivers")} {
+		checkPublicImports(t, root)
+	}
+}
+
+func checkPublicImports(t *testing.T, root string) {
 	fset := token.NewFileSet()
 	files := 0
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
