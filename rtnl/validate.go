@@ -215,7 +215,7 @@ func newValidateContext(tb, data []core.Attr, extack *core.ExtAck) *ValidateCont
 // ifla_info_policy (the last of a type wins).
 func parseNested(tb []*core.Attr, a *core.Attr) {
 	b := a.Data
-	base := a.Off + core.NLA_HDRLEN
+	base := int(a.Off) + core.NLA_HDRLEN
 	for off := 0; off+core.NLA_HDRLEN <= len(b); {
 		l := int(binary.NativeEndian.Uint16(b[off:]))
 		if l < core.NLA_HDRLEN || off+l > len(b) {
@@ -223,7 +223,7 @@ func parseNested(tb []*core.Attr, a *core.Attr) {
 		}
 		typ := binary.NativeEndian.Uint16(b[off+2:])
 		if t := int(typ & core.NLA_TYPE_MASK); t > 0 && t < len(tb) {
-			tb[t] = &core.Attr{Type: typ, Data: b[off+core.NLA_HDRLEN : off+l], Off: base + off}
+			tb[t] = &core.Attr{Type: typ, Data: b[off+core.NLA_HDRLEN : off+l], Off: int32(base + off)}
 		}
 		off += (l + core.NLA_ALIGNTO - 1) &^ (core.NLA_ALIGNTO - 1)
 	}

@@ -41,12 +41,13 @@ const (
 
 // The IPv6 per-device configuration a new device gets (the devconf
 // defaults of the modelled kernel, ipv6_devconf_dflt), DEVCONF_* order.
-var inet6DevconfDefaults = [60]uint32{0, 64, 0, 1, 1, 1, 1, 4294967295, 4000, 1000, 0, 172800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0, 0, 0, 0, 0, 0, 4294967295, 0, 0, 10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0, 0, 0, 0, 1024, 0, 65535, 4294967295, 1, 0, 0, 0}
+var inet6DevconfDefaults = [60]uint32{0, 64, 0, 1, 1, 1, 1, 4294967295, 4000, 1000, 0, 172800, 86400, 3, 600, 16, 0, 1, 1, 1, 60000, 0, 0, 0, 0, 0, 0, 1, 0, 0, 10000, 1000, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 3600000, 0, 0, 1, 0, 0, 0, 0, 0, 1024, 0, 65535, 4294967295, 1, 0, 0, 0}
 
 // Indexes into that array (DEVCONF_*), and other addrconf constants.
 const (
 	devconfMTU6          = 2
 	devconfUseTempaddr   = 10
+	devconfAcceptDad     = 27
 	devconfAddrGenMode   = 47
 	inet6IfReady         = 0x80000000
 	ipstatsMibMax        = 38
@@ -56,8 +57,8 @@ const (
 )
 
 // Pre-encoded parts of the IPv6 AF_SPEC that do not change from device to
-// device: the devconf template (mtu6, use_tempaddr and addr_gen_mode
-// patched in) and the zero statistics.
+// device: the devconf template (mtu6, use_tempaddr, accept_dad and
+// addr_gen_mode patched in) and the zero statistics.
 var (
 	inet6ConfAttr   []byte
 	inet6StatsAttrs []byte
@@ -78,9 +79,12 @@ func init() {
 	inet6StatsAttrs = m.b
 
 	rtnlAfRegister(&rtnlAfOps{
-		family:         unix.AF_INET6,
-		rank:           2, // addrconf registers from inet6_init, after inet_init
-		fillLinkAF:     inet6FillLinkAF,
+		family: unix.AF_INET6,
+		rank:   2, // addrconf registers from inet6_init, after inet_init
+		fillLinkAF: func(m nlBuf, dev *NetDevice, extMask uint32) (nlBuf, bool) {
+			ok := inet6FillLinkAF(&m, dev, extMask)
+			return m, ok
+		},
 		validateLinkAF: inet6ValidateLinkAF,
 		setLinkAF:      inet6SetLinkAF,
 	})
@@ -117,6 +121,7 @@ func inet6FillIfla6Attrs(m *nlBuf, dev *NetDevice, extMask uint32) {
 	if lo {
 		binary.NativeEndian.PutUint32(m.b[c6+4*devconfUseTempaddr:], 0xffffffff)
 	}
+	binary.NativeEndian.PutUint32(m.b[c6+4*devconfAcceptDad:], uint32(dev.inet6AcceptDad))
 	binary.NativeEndian.PutUint32(m.b[c6+4*devconfAddrGenMode:], uint32(dev.inet6AddrGen))
 	if extMask&RTEXT_FILTER_SKIP_STATS == 0 {
 		m.putBytes(inet6StatsAttrs)
@@ -297,6 +302,31 @@ func inet6DumpIfinfo(cb *netlinkCallback, m *nlBuf) int {
 	}
 	ctx.ifindex = 1 << 62
 	return 0
+}
+
+// addrconfLinkReady is addrconf_link_ready: the operational state is up
+// (or unknown) and the transmit queues are not parked on noop_qdisc.
+func addrconfLinkReady(dev *NetDevice) bool {
+	return (dev.operstate == IF_OPER_UP || dev.operstate == IF_OPER_UNKNOWN) && dev.txActive.Load()
+}
+
+// addrconfNetdevUp is addrconf_notify's NETDEV_UP: the inet6_dev becomes
+// IF_READY once the link is ready, unless the device opted out of
+// address configuration.
+func addrconfNetdevUp(dev *NetDevice) {
+	if dev.PrivFlags&IFF_NO_ADDRCONF != 0 || !addrconfLinkReady(dev) {
+		return
+	}
+	dev.inet6Ready = true
+}
+
+// addrconfNetdevChange is addrconf_notify's NETDEV_CHANGE: a link that
+// became ready marks its inet6_dev IF_READY.
+func addrconfNetdevChange(dev *NetDevice) {
+	if !dev.inet6 || dev.PrivFlags&IFF_NO_ADDRCONF != 0 || !addrconfLinkReady(dev) {
+		return
+	}
+	dev.inet6Ready = true
 }
 
 // inet6Touch records the inet6_dev time stamp (jiffies as centiseconds

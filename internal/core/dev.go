@@ -179,12 +179,14 @@ type NetDevice struct {
 	inet6Tstamp     uint32
 	inet6Reachable  uint32
 	inet6AddrGen    uint8                   // idev->cnf.addr_gen_mode
+	inet6AcceptDad  int32                   // idev->cnf.accept_dad
 	inet6Token      [16]byte                // idev->token
 	inetConf        *[ipv4DevconfMax]uint32 // in_dev->cnf.data once changed; nil: the defaults
 
-	// Guarded by the kernel's linkwatch lock.
-	lwPending bool // __LINK_STATE_LINKWATCH_PENDING
-	lwListed  bool // on lweventlist
+	// Guarded by the kernel's linkwatch lock; lwListed is also read
+	// without it, to skip the lock when no event is pending.
+	lwPending bool        // __LINK_STATE_LINKWATCH_PENDING
+	lwListed  atomic.Bool // on lweventlist
 
 	// Read without RTNL, on the transmit and receive paths.
 	start       atomic.Bool   // __LINK_STATE_START: netif_running
@@ -374,10 +376,16 @@ func NetifInheritTSOMax(to, from *NetDevice) {
 }
 
 // NetifSetRealNumTxQueues and NetifSetRealNumRxQueues are
-// netif_set_real_num_tx_queues / netif_set_real_num_rx_queues.
+// netif_set_real_num_tx_queues / netif_set_real_num_rx_queues. On a
+// registered device the queue kobjects follow the count
+// (netdev_queue_update_kobjects, net_rx_queue_update_kobjects): new ones
+// are added in order, surplus ones removed highest first.
 func NetifSetRealNumTxQueues(dev *NetDevice, n uint32) error {
 	if n < 1 || n > dev.numTxQueues {
 		return unix.EINVAL
+	}
+	if dev.regState == NETREG_REGISTERED {
+		updateQueueKobjects(dev, "tx", dev.realNumTxQueues, n)
 	}
 	dev.realNumTxQueues = n
 	return nil
@@ -387,14 +395,20 @@ func NetifSetRealNumRxQueues(dev *NetDevice, n uint32) error {
 	if n < 1 || n > dev.numRxQueues {
 		return unix.EINVAL
 	}
-	if dev.regState == NETREG_REGISTERED && n < dev.realNumRxQueues {
-		// net_rx_queue_update_kobjects: the surplus queues' kobjects go.
-		for i := dev.realNumRxQueues; i > n; i-- {
-			queueUevent(dev, "rx", i-1, kobjRemove)
-		}
+	if dev.regState == NETREG_REGISTERED {
+		updateQueueKobjects(dev, "rx", dev.realNumRxQueues, n)
 	}
 	dev.realNumRxQueues = n
 	return nil
+}
+
+func updateQueueKobjects(dev *NetDevice, kind string, old, n uint32) {
+	for i := old; i < n; i++ {
+		queueUevent(dev, kind, i, kobjAdd)
+	}
+	for i := old; i > n; i-- {
+		queueUevent(dev, kind, i-1, kobjRemove)
+	}
 }
 
 // devValidName is dev_valid_name.
@@ -841,7 +855,11 @@ func devNotifyFlags(dev *NetDevice, oldFlags, gchanges uint32, portid uint32, nl
 func netdevUpDown(dev *NetDevice) {
 	up := dev.Flags&IFF_UP != 0
 	if dev.inet6 {
-		dev.inet6Ready = up
+		if up {
+			addrconfNetdevUp(dev)
+		} else {
+			dev.inet6Ready = false // addrconf_ifdown
+		}
 		inet6Touch(dev, false)
 	}
 	dev.net.packetNotifier(dev, up, false)
@@ -941,7 +959,13 @@ func inetdevEvent(dev *NetDevice) {
 	dev.inet6 = dev.MTU >= ipv6MinMTU
 	switch {
 	case dev.inet6 && !had:
+		// ipv6_add_dev: the defaults, and no DAD on links without
+		// neighbour discovery.
 		dev.inet6AddrGen = IN6_ADDR_GEN_MODE_EUI64
+		dev.inet6AcceptDad = 1
+		if dev.Flags&(IFF_NOARP|IFF_LOOPBACK) != 0 {
+			dev.inet6AcceptDad = -1
+		}
 		netconfNotify(dev, RTM_NEWNETCONF, unix.AF_INET6)
 	case !dev.inet6 && had:
 		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET6)
@@ -950,7 +974,7 @@ func inetdevEvent(dev *NetDevice) {
 		dev.inet6MTU = dev.MTU
 	}
 	if dev.inet6 && !had {
-		dev.inet6Ready = dev.Flags&IFF_UP != 0
+		dev.inet6Ready = dev.running() && addrconfLinkReady(dev)
 		inet6Touch(dev, true)
 	}
 }
@@ -977,6 +1001,7 @@ const IFLA_EVENT_NONE = 0
 // netdevStateChange is netif_state_change: RTM_NEWLINK for an up device.
 func netdevStateChange(dev *NetDevice) {
 	if dev.Flags&IFF_UP != 0 {
+		addrconfNetdevChange(dev) // the NETDEV_CHANGE notifiers the model has
 		rtmsgIfinfo(RTM_NEWLINK, dev, 0, 0, nil)
 	}
 }

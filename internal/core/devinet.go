@@ -91,9 +91,12 @@ func init() {
 		inetConfAttr[i] = m.b
 	}
 	rtnlAfRegister(&rtnlAfOps{
-		family:         unix.AF_INET,
-		rank:           1, // devinet registers from inet_init (fs_initcall)
-		fillLinkAF:     inetFillLinkAF,
+		family: unix.AF_INET,
+		rank:   1, // devinet registers from inet_init (fs_initcall)
+		fillLinkAF: func(m nlBuf, dev *NetDevice, extMask uint32) (nlBuf, bool) {
+			ok := inetFillLinkAF(&m, dev, extMask)
+			return m, ok
+		},
 		validateLinkAF: inetValidateLinkAF,
 		setLinkAF:      inetSetLinkAF,
 	})
@@ -129,7 +132,7 @@ func inetValidateLinkAF(dev *NetDevice, nla *Attr, extack *ExtAck) error {
 		var ntb [ipv4DevconfMax + 1]Attr
 		a := &tb[IFLA_INET_CONF]
 		// nla_parse: the strict default.
-		if err := nlaParse(ntb[:], ipv4DevconfMax, a.Data, a.Off+NLA_HDRLEN, inetDevconfPolicy, nlValidateStrict, extack); err != nil {
+		if err := nlaParse(ntb[:], ipv4DevconfMax, a.Data, int(a.Off)+NLA_HDRLEN, inetDevconfPolicy, nlValidateStrict, extack); err != nil {
 			return err
 		}
 	}

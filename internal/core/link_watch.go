@@ -2,6 +2,7 @@ package core
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,7 @@ type linkwatchState struct {
 	nextevent time.Duration // linkwatch_nextevent
 	scheduled bool          // linkwatch_work is pending
 	due       time.Duration // when it runs
+	pending   atomic.Bool   // scheduled, readable without mu
 }
 
 // defaultOperstate is default_operstate.
@@ -104,8 +106,8 @@ func linkwatchFireEvent(dev *NetDevice) {
 	defer lw.mu.Unlock()
 	if !dev.lwPending {
 		dev.lwPending = true
-		if !dev.lwListed {
-			dev.lwListed = true
+		if !dev.lwListed.Load() {
+			dev.lwListed.Store(true)
 			lw.list = append(lw.list, dev)
 		}
 	} else if !urgent {
@@ -137,18 +139,20 @@ func (lw *linkwatchState) scheduleLocked(k *Kernel, urgent bool) {
 		// queue_delayed_work does not override a pending timer.
 		lw.scheduled, lw.due = true, now+delay
 	}
+	lw.pending.Store(true)
 	k.scheduleWork(lw.due)
 }
 
 // runIfDue runs linkwatch_event if the delayed work has fallen due.
 func (lw *linkwatchState) runIfDue(k *Kernel) {
-	for {
+	for lw.pending.Load() {
 		lw.mu.Lock()
 		if !lw.scheduled || lw.due > k.jiffies() {
 			lw.mu.Unlock()
 			return
 		}
 		lw.scheduled = false
+		lw.pending.Store(false)
 		lw.mu.Unlock()
 		// linkwatch_event
 		k.rtnl.Lock()
@@ -182,9 +186,9 @@ func (lw *linkwatchState) runQueue(k *Kernel, urgentOnly bool) {
 	for len(wrk) > 0 && budget > 0 {
 		dev := wrk[0]
 		wrk = wrk[1:]
-		dev.lwListed = false
+		dev.lwListed.Store(false)
 		if dev.regState != NETREG_REGISTERED || (urgentOnly && !linkwatchUrgentEvent(dev)) {
-			dev.lwListed = true
+			dev.lwListed.Store(true)
 			lw.list = append(lw.list, dev)
 			continue
 		}
@@ -223,10 +227,10 @@ func linkwatchCleanDev(dev *NetDevice) bool {
 	lw := &dev.net.k.linkwatch
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
-	if !dev.lwListed {
+	if !dev.lwListed.Load() {
 		return false
 	}
-	dev.lwListed = false
+	dev.lwListed.Store(false)
 	for i, d := range lw.list {
 		if d == dev {
 			lw.list = append(lw.list[:i:i], lw.list[i+1:]...)
@@ -245,9 +249,4 @@ func linkwatchSyncDev(dev *NetDevice) {
 }
 
 // linkwatchPending reports whether the device waits on the list.
-func (dev *NetDevice) linkwatchPending() bool {
-	lw := &dev.net.k.linkwatch
-	lw.mu.Lock()
-	defer lw.mu.Unlock()
-	return dev.lwListed
-}
+func (dev *NetDevice) linkwatchPending() bool { return dev.lwListed.Load() }

@@ -89,9 +89,9 @@ const (
 // bytes. Off is the offset of its nlattr header from the start of the
 // nlmsghdr, the value NLMSGERR_ATTR_OFFS reports.
 type Attr struct {
-	Type uint16 // nla_type, flag bits included
 	Data []byte
-	Off  int
+	Off  int32  // offset of the attribute's header in the message
+	Type uint16 // nla_type, flag bits included
 	ok   bool
 }
 
@@ -139,7 +139,7 @@ func (e *ExtAck) setMsg(msg string) {
 func (e *ExtAck) setMsgAttr(a *Attr, msg string) {
 	if e != nil {
 		e.Msg = msg
-		e.BadAttr = a.Off
+		e.BadAttr = int(a.Off)
 	}
 }
 
@@ -147,7 +147,7 @@ func (e *ExtAck) setMsgAttr(a *Attr, msg string) {
 func (e *ExtAck) setMsgAttrPol(a *Attr, pt *nlaPolicy, msg string) {
 	if e != nil {
 		e.Msg = msg
-		e.BadAttr = a.Off
+		e.BadAttr = int(a.Off)
 		e.Policy = pt
 	}
 }
@@ -155,7 +155,7 @@ func (e *ExtAck) setMsgAttrPol(a *Attr, pt *nlaPolicy, msg string) {
 // SetBadAttr is NL_SET_BAD_ATTR.
 func (e *ExtAck) SetBadAttr(a *Attr) {
 	if e != nil {
-		e.BadAttr = a.Off
+		e.BadAttr = int(a.Off)
 	}
 }
 
@@ -181,7 +181,7 @@ func nlaParse(tb []Attr, maxtype int, b []byte, base int, policy []nlaPolicy, va
 	for nlaOK(b[off:], rem) {
 		l := int(binary.NativeEndian.Uint16(b[off:]))
 		typ := binary.NativeEndian.Uint16(b[off+2:])
-		a := Attr{Type: typ, Data: b[off+NLA_HDRLEN : off+l], Off: base + off, ok: true}
+		a := Attr{Type: typ, Data: b[off+NLA_HDRLEN : off+l], Off: int32(base + off), ok: true}
 		t := int(typ & NLA_TYPE_MASK)
 		if t == 0 || t > maxtype {
 			if validate&nlValidateMaxtype != 0 {
@@ -252,7 +252,7 @@ func validateNla(a *Attr, maxtype int, policy []nlaPolicy, validate int, extack 
 		}
 	case nlaReject:
 		if extack != nil && pt.rejectMessage != "" {
-			extack.BadAttr = a.Off
+			extack.BadAttr = int(a.Off)
 			extack.Msg = pt.rejectMessage
 			return unix.EINVAL
 		}

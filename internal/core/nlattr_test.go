@@ -24,7 +24,7 @@ func FuzzNlaParse(f *testing.F) {
 			if !a.ok {
 				continue
 			}
-			off := a.Off - base
+			off := int(a.Off) - base
 			if off < 0 || off+NLA_HDRLEN+len(a.Data) > len(b) {
 				t.Fatalf("attribute %d at %d (+%d) outside %d bytes", typ, a.Off, len(a.Data), len(b))
 			}

@@ -194,19 +194,39 @@ type rtnlLink struct {
 // rtnlMsgHandlers is the rtnl_msg_handlers table, filled at init by the
 // files that own the handlers, as net/ipv4 and net/ipv6 register theirs
 // with the core (rtnl_register).
-var rtnlMsgHandlers = map[[2]int]*rtnlLink{}
+// Like the kernel's, it is indexed by family and by the message type's
+// offset from RTM_BASE.
+var rtnlMsgHandlers [rtnlFamilyMax + 1]*[rtmNrMsgtypes]*rtnlLink
+
+const (
+	rtnlFamilyMax = 129                    // RTNL_FAMILY_MAX
+	rtmNrMsgtypes = RTM_MAX + 1 - RTM_BASE // RTM_NR_MSGTYPES
+)
 
 // rtnlRegister is rtnl_register.
 func rtnlRegister(family, msgtype int, doit rtnlDoit, dumpit rtnlDumpit, flags int) {
-	key := [2]int{family, msgtype}
-	if _, dup := rtnlMsgHandlers[key]; dup {
+	tab := rtnlMsgHandlers[family]
+	if tab == nil {
+		tab = new([rtmNrMsgtypes]*rtnlLink)
+		rtnlMsgHandlers[family] = tab
+	}
+	if tab[msgtype-RTM_BASE] != nil {
 		panic("rtnl_register: handler registered twice")
 	}
-	rtnlMsgHandlers[key] = &rtnlLink{doit: doit, dumpit: dumpit, flags: flags}
+	tab[msgtype-RTM_BASE] = &rtnlLink{doit: doit, dumpit: dumpit, flags: flags}
 }
 
 // rtnlGetLink is rtnl_get_link.
-func rtnlGetLink(family, msgtype int) *rtnlLink { return rtnlMsgHandlers[[2]int{family, msgtype}] }
+func rtnlGetLink(family, msgtype int) *rtnlLink {
+	if family < 0 || family > rtnlFamilyMax || msgtype < RTM_BASE || msgtype > RTM_MAX {
+		return nil
+	}
+	tab := rtnlMsgHandlers[family]
+	if tab == nil {
+		return nil
+	}
+	return tab[msgtype-RTM_BASE]
+}
 
 func init() {
 	rtnlRegister(AF_UNSPEC, RTM_GETLINK, rtnlGetlink, rtnlDumpIfinfo, rtnlFlagDumpSplitNlmDone)
@@ -330,7 +350,7 @@ func nlmsgParseDeprecated(nlh []byte, hdrlen int, tb []Attr, maxtype int, policy
 
 // nlaParseNested is nla_parse_nested_deprecated over attribute a.
 func nlaParseNested(tb []Attr, maxtype int, a *Attr, policy []nlaPolicy, extack *ExtAck) error {
-	return nlaParse(tb, maxtype, a.Data, a.Off+NLA_HDRLEN, policy, nlValidateLiberal, extack)
+	return nlaParse(tb, maxtype, a.Data, int(a.Off)+NLA_HDRLEN, policy, nlValidateLiberal, extack)
 }
 
 // rtnlDevGet is rtnl_dev_get: by IFLA_IFNAME, else IFLA_ALT_IFNAME.
@@ -428,7 +448,7 @@ func RtnlNlaParseIfinfomsg(tb []Attr, peer *Attr, extack *ExtAck) (Ifinfomsg, er
 		return ifm, unix.EINVAL
 	}
 	attrs := peer.Data[min(sizeofIfinfomsg, len(peer.Data)):]
-	return ifm, nlaParse(tb, IFLA_MAX, attrs, peer.Off+NLA_HDRLEN+sizeofIfinfomsg, iflaPolicy, nlValidateLiberal, extack)
+	return ifm, nlaParse(tb, IFLA_MAX, attrs, int(peer.Off)+NLA_HDRLEN+sizeofIfinfomsg, iflaPolicy, nlValidateLiberal, extack)
 }
 
 // rtnlGetPeerNet is rtnl_get_peer_net: the peer's attributes are parsed
@@ -833,10 +853,10 @@ func validateLinkmsg(dev *NetDevice, tb []Attr, extack *ExtAck) error {
 // a, with its offset from the message, until it returns false.
 func forEachNested(a *Attr, fn func(*Attr) bool) {
 	b := a.Data
-	base := a.Off + NLA_HDRLEN
+	base := int(a.Off) + NLA_HDRLEN
 	for off := 0; nlaOK(b[off:], len(b)-off); {
 		l := int(binary.NativeEndian.Uint16(b[off:]))
-		na := Attr{Type: binary.NativeEndian.Uint16(b[off+2:]), Data: b[off+NLA_HDRLEN : off+l], Off: base + off, ok: true}
+		na := Attr{Type: binary.NativeEndian.Uint16(b[off+2:]), Data: b[off+NLA_HDRLEN : off+l], Off: int32(base + off), ok: true}
 		if !fn(&na) {
 			return
 		}
@@ -1198,23 +1218,17 @@ func rtnlGetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 		return unix.EINVAL
 	}
 	shard := skb.sk.rtnlShard
-	lookup := func() *NetDevice {
-		if ifm.Index > 0 {
-			return tgt.devByIndex[int(ifm.Index)]
-		}
-		return rtnlDevGet(tgt, tb[:])
-	}
 	k.rtnl.RLock(shard)
-	dev := lookup()
+	dev := getlinkLookup(tgt, ifm.Index, tb[:])
 	if dev != nil && extMask&RTEXT_FILTER_NAME_ONLY == 0 && dev.linkwatchPending() {
 		k.rtnl.RUnlock(shard)
 		k.rtnl.Lock()
-		if dev = lookup(); dev != nil {
+		if dev = getlinkLookup(tgt, ifm.Index, tb[:]); dev != nil {
 			linkwatchSyncDev(dev)
 		}
 		k.rtnl.Unlock()
 		k.rtnl.RLock(shard)
-		dev = lookup()
+		dev = getlinkLookup(tgt, ifm.Index, tb[:])
 	}
 	defer k.rtnl.RUnlock(shard)
 	if dev == nil {
@@ -1229,6 +1243,14 @@ func rtnlGetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 		extMask: extMask, srcNet: n, tgtNetnsid: netnsid})
 	reply.Data = m.b
 	return n.nlmsgUnicastSkb(skb.sk, reply, skb.portid)
+}
+
+// getlinkLookup finds the device of a GETLINK: by index, else by name.
+func getlinkLookup(n *Net, index int32, tb []Attr) *NetDevice {
+	if index > 0 {
+		return n.devByIndex[int(index)]
+	}
+	return rtnlDevGet(n, tb)
 }
 
 // rtnlValidGetlinkReq is rtnl_valid_getlink_req.
@@ -1297,6 +1319,9 @@ func rtmsgIfinfoBuildEvent(typ uint16, dev *NetDevice, change, event uint32, por
 		portid = 0
 	}
 	if !report && !n.HasListeners(NETLINK_ROUTE, RTNLGRP_LINK) {
+		// The kernel builds the message anyway, and filling it gives the
+		// link's namespace an id (rtnl_fill_link_netnsid): keep that.
+		rtnlLinkNetnsidAlloc(dev, n)
 		return nil
 	}
 	if n.k.fail(FailSkbAlloc) != nil {
@@ -1355,8 +1380,9 @@ type rtnlAfOps struct {
 	// (rtnl_fill_link_af walks them in that order).
 	rank int
 	// fillLinkAF is fill_link_af; false is -ENODATA (nothing for this
-	// device: the nest is dropped).
-	fillLinkAF     func(m *nlBuf, dev *NetDevice, extMask uint32) bool
+	// device: the nest is dropped). It takes and returns the message by
+	// value so that a GETLINK reply can stay on the stack.
+	fillLinkAF     func(m nlBuf, dev *NetDevice, extMask uint32) (nlBuf, bool)
 	validateLinkAF func(dev *NetDevice, nla *Attr, extack *ExtAck) error
 	setLinkAF      func(dev *NetDevice, nla *Attr, extack *ExtAck) error
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"encoding/binary"
+	"unsafe"
 )
 
 // ifNlmsgSizeHint is a capacity that holds a whole RTM_NEWLINK for the
@@ -117,8 +118,8 @@ func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, a fillArgs) bool {
 	if a.newIfindex != 0 {
 		m.putU32(IFLA_NEW_IFINDEX, uint32(int32(a.newIfindex)))
 	}
-	if dev.permAddr != ([MAX_ADDR_LEN]byte{}) {
-		m.putAttr(IFLA_PERM_ADDRESS, dev.permAddr[:dev.AddrLen])
+	if perm := dev.permAddr[:dev.AddrLen]; !allZero(perm) { // memchr_inv(perm_addr, 0, addr_len)
+		m.putAttr(IFLA_PERM_ADDRESS, perm)
 	}
 	rtnlFillLinkNetnsid(m, dev, a.srcNet)
 	m.putString(IFLA_QDISC, dev.Qdisc())
@@ -179,17 +180,26 @@ func b2u8(b bool) uint8 {
 func rtnlFillStats(m *nlBuf, dev *NetDevice) {
 	st := statsPool.Get().(*RtnlLinkStats64)
 	devGetStats(dev, st)
-	f := statsFields(st)
+	// RtnlLinkStats64 is struct rtnl_link_stats64 field for field, so its
+	// memory is the attribute's native-endian payload.
+	f := (*[rtnlLinkStats64Fields]uint64)(unsafe.Pointer(st))
+	off := m.reserveRaw(IFLA_STATS64, int(unsafe.Sizeof(*st)))
+	copy(m.b[off:], unsafe.Slice((*byte)(unsafe.Pointer(st)), unsafe.Sizeof(*st)))
+	// struct rtnl_link_stats: the same counters but the last, in 32 bits.
+	off = m.reserveRaw(IFLA_STATS, 4*(rtnlLinkStats64Fields-1))
+	out := m.b[off : off+4*(rtnlLinkStats64Fields-1)]
+	for i := range rtnlLinkStats64Fields - 1 {
+		binary.NativeEndian.PutUint32(out[4*i:], uint32(f[i]))
+	}
 	statsPool.Put(st)
-	off := m.reserveRaw(IFLA_STATS64, 8*len(f))
-	for i, v := range f {
-		binary.NativeEndian.PutUint64(m.b[off+8*i:], v)
-	}
-	off = m.reserveRaw(IFLA_STATS, 4*(len(f)-1))
-	for i, v := range f[:len(f)-1] {
-		binary.NativeEndian.PutUint32(m.b[off+4*i:], uint32(v))
-	}
 }
+
+// rtnlLinkStats64Fields is the number of counters in struct
+// rtnl_link_stats64; the array type below fails to compile if
+// RtnlLinkStats64 gains padding or a field of another size.
+const rtnlLinkStats64Fields = 25
+
+var _ [unsafe.Sizeof(RtnlLinkStats64{})]byte = [8 * rtnlLinkStats64Fields]byte{}
 
 // rtnlLinkFill is rtnl_link_fill: IFLA_LINKINFO with the kind and, when
 // the kind has fill_info, IFLA_INFO_DATA. It reports false when
@@ -200,7 +210,12 @@ func rtnlLinkFill(m *nlBuf, dev *NetDevice, ops *RtnlLinkOps) bool {
 	m.putString(IFLA_INFO_KIND, ops.Kind)
 	if ops.FillInfo != nil {
 		data := m.nestStart(IFLA_INFO_DATA)
-		if err := ops.FillInfo(&AttrWriter{m: m}, dev); err != nil {
+		// The kind writes into a copy of the buffer, so that m itself
+		// does not escape to the heap on every fill.
+		w := &AttrWriter{m: &nlBuf{b: m.b, limit: m.limit}}
+		err := ops.FillInfo(w, dev)
+		m.b = w.m.b
+		if err != nil {
 			m.nestCancel(li)
 			return false
 		}
@@ -230,12 +245,23 @@ func rtnlFillLinkNetnsid(m *nlBuf, dev *NetDevice, srcNet *Net) {
 	}
 }
 
+// rtnlLinkNetnsidAlloc has the side effect of rtnlFillLinkNetnsid alone:
+// srcNet's id for the namespace dev's link is in.
+func rtnlLinkNetnsidAlloc(dev *NetDevice, srcNet *Net) {
+	if ops := dev.rtnlLinkOps; ops != nil && ops.GetLinkNet != nil {
+		if linkNet := ops.GetLinkNet(dev); linkNet != dev.net {
+			peernet2idAlloc(srcNet, linkNet)
+		}
+	}
+}
+
 // rtnlFillLinkAF is rtnl_fill_link_af: each registered family's part.
 func rtnlFillLinkAF(m *nlBuf, dev *NetDevice, extMask uint32) {
 	af := m.nestStart(IFLA_AF_SPEC)
 	for _, ops := range rtnlAfOpsList {
 		nest := m.nestStart(uint16(ops.family))
-		if !ops.fillLinkAF(m, dev, extMask) {
+		var ok bool
+		if *m, ok = ops.fillLinkAF(*m, dev, extMask); !ok {
 			m.nestCancel(nest)
 			continue
 		}
@@ -266,3 +292,13 @@ func (w *AttrWriter) PutFlag(typ uint16) { w.m.putAttr(typ, nil) }
 // NestStart and NestEnd are nla_nest_start_noflag / nla_nest_end.
 func (w *AttrWriter) NestStart(typ uint16) int { return w.m.nestStart(typ) }
 func (w *AttrWriter) NestEnd(start int)        { w.m.nestEnd(start) }
+
+// allZero reports whether every byte of b is zero.
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
