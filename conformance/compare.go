@@ -24,11 +24,14 @@ type Comparison struct {
 // kernel) after normalising both.
 func Compare(want, got *Result) Comparison {
 	w, g := Normalize(want), Normalize(got)
-	c := Comparison{Scenario: want.Scenario, Match: eventsEqual(w.Events, g.Events)}
+	c := Comparison{Scenario: want.Scenario, Match: eventsEqual(w.Events, g.Events) && reflect.DeepEqual(w.NSIDs, g.NSIDs)}
 	if c.Match {
 		return c
 	}
 	c.Diff = cmp.Diff(Text(w), Text(g))
+	if !reflect.DeepEqual(w.NSIDs, g.NSIDs) {
+		c.Bytes = append(c.Bytes, fmt.Sprintf("netns ids at the end differ: want %s got %s", nsidsText(w.NSIDs), nsidsText(g.NSIDs)))
+	}
 	for i := range max(len(w.Events), len(g.Events)) {
 		switch {
 		case i >= len(w.Events):
@@ -89,7 +92,7 @@ func eventDiff(i int, w, g Event) string {
 			}
 			return fmt.Sprintf("%#02x", b[off])
 		}
-		return fmt.Sprintf("byte offset %d (%#x), %s: want %s got %s", off, off, Locate(w.Proto, wd, off), val(wd), val(gd))
+		return fmt.Sprintf("byte offset %d (%#x), %s: want %s got %s", off, off, locateEvent(w, off), val(wd), val(gd))
 	}
 	s := fmt.Sprintf("event #%d (%s %s, %d vs %d bytes): first difference at %s", i, w.Kind, w.Sock, w.Len, g.Len, at(first(0)))
 	if off := first(0); off < 4 {

@@ -3,6 +3,7 @@ package conformance
 import (
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -19,11 +20,117 @@ func Text(r *Result) []string {
 		out = append(out, eventHeader(i, ev))
 		if len(ev.Data) > 0 {
 			d := &decoder{proto: ev.Proto}
-			d.msgs(ev.Data, 0, "  ")
+			d.event(ev, "  ")
 			out = append(out, d.lines...)
 		}
 	}
+	if r.NSIDs != nil {
+		out = append(out, "netns ids at the end: "+nsidsText(r.NSIDs))
+	}
 	return out
+}
+
+// nsidsText renders a result's NSIDs: "a: b=0; b: a=0".
+func nsidsText(m map[string]map[string]int32) string {
+	if m == nil {
+		return "none"
+	}
+	var xs []string
+	for x := range m {
+		xs = append(xs, x)
+	}
+	sort.Strings(xs)
+	var parts []string
+	for _, x := range xs {
+		var ys []string
+		for y := range m[x] {
+			ys = append(ys, y)
+		}
+		sort.Strings(ys)
+		var ids []string
+		for _, y := range ys {
+			ids = append(ids, fmt.Sprintf("%s=%d", y, m[x][y]))
+		}
+		parts = append(parts, x+": "+strings.Join(ids, " "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// event decodes an event's bytes by what they are: a kernel uevent, an
+// Ethernet frame (sent, or captured on an Ethernet device), or netlink
+// messages (datagrams, and frames captured on nlmon).
+func (d *decoder) event(ev Event, indent string) {
+	switch {
+	case isKernelUevent(ev):
+		d.uevent(ev.Data, indent)
+	case ev.Kind == EvSendFrame || ev.Kind == EvFrame && ev.Hatype == unix.ARPHRD_ETHER:
+		d.ethernet(ev.Data, indent)
+	case ev.Kind == EvFrame && ev.Hatype != unix.ARPHRD_NETLINK:
+		d.mark(0, len(ev.Data), "frame")()
+		d.hexLines(indent, ev.Data)
+	default:
+		d.msgs(ev.Data, 0, indent)
+	}
+}
+
+// ethernet decodes an Ethernet frame: its header and payload bytes.
+func (d *decoder) ethernet(f []byte, indent string) {
+	if len(f) < 14 {
+		d.mark(0, len(f), "short frame")()
+		d.line(indent, "short frame (%d bytes): %x", len(f), f)
+		return
+	}
+	d.mark(0, 6, "ethernet destination")()
+	d.mark(6, 12, "ethernet source")()
+	d.mark(12, 14, "ethertype")()
+	d.line(indent, "ethernet dst=%s src=%s type=%#04x payload=%d bytes", macString(f[0:6]), macString(f[6:12]),
+		uint16(f[12])<<8|uint16(f[13]), len(f)-14)
+	if len(f) > 14 {
+		d.mark(14, len(f), "payload")()
+		p := f[14:]
+		if len(p) > 64 && allSame(p[64:], p[63]) {
+			d.hexLines(indent+"  ", p[:64])
+			d.line(indent+"  ", "... %d more bytes %02x", len(p)-64, p[63])
+			return
+		}
+		d.hexLines(indent+"  ", p)
+	}
+}
+
+func allSame(b []byte, c byte) bool {
+	for _, x := range b {
+		if x != c {
+			return false
+		}
+	}
+	return true
+}
+
+// uevent decodes a kernel uevent: ACTION@DEVPATH, then KEY=VALUE strings,
+// each NUL-terminated.
+func (d *decoder) uevent(b []byte, indent string) {
+	d.mark(0, len(b), "uevent")()
+	off := 0
+	for off < len(b) {
+		end := off
+		for end < len(b) && b[end] != 0 {
+			end++
+		}
+		term := ""
+		if end == len(b) {
+			term = " (no NUL)"
+		}
+		d.mark(off, min(end+1, len(b)), fmt.Sprintf("uevent %q", b[off:end]))()
+		d.line(indent, "%q%s", b[off:end], term)
+		off = end + 1
+	}
+}
+
+// locateEvent names the field of an event's bytes at offset off.
+func locateEvent(ev Event, off int) string {
+	d := &decoder{proto: ev.Proto, spans: true}
+	d.event(ev, "")
+	return d.locate(off)
 }
 
 func eventHeader(i int, ev Event) string {
@@ -43,11 +150,13 @@ func eventHeader(i int, ev Event) string {
 	case EvFrame:
 		fmt.Fprintf(&b, " len=%d protocol=%d pkttype=%d hatype=%d ifindex=%d halen=%d",
 			ev.Len, ev.Proto, ev.PktType, ev.Hatype, ev.Ifindex, ev.Halen)
+	case EvSendFrame:
+		fmt.Fprintf(&b, " len=%d", ev.Len)
 	}
 	if ev.Op != "" {
 		fmt.Fprintf(&b, " op=%q", ev.Op)
 	}
-	if ev.Errno != "" || ev.Kind == EvUnload || ev.Kind == EvError || ev.Kind == EvSend {
+	if ev.Errno != "" || ev.Kind == EvUnload || ev.Kind == EvError || ev.Kind == EvSend || ev.Kind == EvSendFrame {
 		e := ev.Errno
 		if e == "" {
 			e = "ok"
@@ -66,6 +175,10 @@ func eventHeader(i int, ev Event) string {
 func Locate(proto int, data []byte, off int) string {
 	d := &decoder{proto: proto, spans: true}
 	d.msgs(data, 0, "")
+	return d.locate(off)
+}
+
+func (d *decoder) locate(off int) string {
 	best := -1
 	for i, s := range d.span {
 		if off >= s.start && off < s.end && (best < 0 || s.end-s.start <= d.span[best].end-d.span[best].start) {
@@ -114,6 +227,7 @@ var rtmTypes = map[uint16]string{
 	unix.RTM_SETLINK: "RTM_SETLINK", unix.RTM_NEWADDR: "RTM_NEWADDR", unix.RTM_DELADDR: "RTM_DELADDR",
 	unix.RTM_GETADDR: "RTM_GETADDR", unix.RTM_NEWROUTE: "RTM_NEWROUTE", unix.RTM_GETROUTE: "RTM_GETROUTE",
 	unix.RTM_NEWNETCONF: "RTM_NEWNETCONF", unix.RTM_DELNETCONF: "RTM_DELNETCONF", unix.RTM_NEWCHAIN: "RTM_NEWCHAIN",
+	unix.RTM_NEWNSID: "RTM_NEWNSID", unix.RTM_DELNSID: "RTM_DELNSID", unix.RTM_GETNSID: "RTM_GETNSID",
 }
 
 func typeName(proto int, t uint16) string {
@@ -242,6 +356,17 @@ func (d *decoder) msg(m []byte, l, base, i int, indent string) {
 			}
 		}()
 		d.attrs(p[16:], base+32, in, iflaAttrs)
+	case d.proto == unix.NETLINK_ROUTE && isNSIDMsg(t):
+		if len(p) < 4 {
+			d.mark(base+16, base+len(m), "rtgenmsg")()
+			d.line(in, "rtgenmsg %x", p)
+			return
+		}
+		func() {
+			defer d.mark(base+16, base+20, "rtgenmsg")()
+			d.line(in, "rtgenmsg family=%d pad=%x", p[0], p[1:4])
+		}()
+		d.attrs(p[4:], base+20, in, netnsaAttrs)
 	case d.proto == unix.NETLINK_GENERIC && len(p) >= 4:
 		d.mark(base+16, base+20, "genlmsghdr")()
 		d.line(in, "genlmsghdr cmd=%d version=%d reserved=%d", p[0], p[1], ne.Uint16(p[2:]))
@@ -333,6 +458,9 @@ const (
 	kCacheinfo
 	kHex32
 	kPolicyType
+	kNSRef    // a namespace reference: u32, rendered by nsRefString
+	kLinkinfo // IFLA_LINKINFO: IFLA_INFO_DATA decoded by IFLA_INFO_KIND
+	kIfinfo   // struct ifinfomsg, then IFLA_* attributes (VETH_INFO_PEER)
 )
 
 type attrSpec struct {
@@ -372,10 +500,10 @@ var (
 		10: {"IFLA_MASTER", kU32, nil}, 11: {"IFLA_WIRELESS", kBin, nil}, 12: {"IFLA_PROTINFO", kBin, nil},
 		13: {"IFLA_TXQLEN", kU32, nil}, 14: {"IFLA_MAP", kIfmap, nil}, 15: {"IFLA_WEIGHT", kU32, nil},
 		16: {"IFLA_OPERSTATE", kU8, nil}, 17: {"IFLA_LINKMODE", kU8, nil},
-		18: {"IFLA_LINKINFO", kNest, linkinfoAttrs}, 19: {"IFLA_NET_NS_PID", kU32, nil},
+		18: {"IFLA_LINKINFO", kLinkinfo, linkinfoAttrs}, 19: {"IFLA_NET_NS_PID", kNSRef, nil},
 		20: {"IFLA_IFALIAS", kStr, nil}, 21: {"IFLA_NUM_VF", kU32, nil}, 22: {"IFLA_VFINFO_LIST", kBin, nil},
 		23: {"IFLA_STATS64", kStats64, nil}, 24: {"IFLA_VF_PORTS", kBin, nil}, 25: {"IFLA_PORT_SELF", kBin, nil},
-		26: {"IFLA_AF_SPEC", kNest, afspecAttrs}, 27: {"IFLA_GROUP", kU32, nil}, 28: {"IFLA_NET_NS_FD", kU32, nil},
+		26: {"IFLA_AF_SPEC", kNest, afspecAttrs}, 27: {"IFLA_GROUP", kU32, nil}, 28: {"IFLA_NET_NS_FD", kNSRef, nil},
 		29: {"IFLA_EXT_MASK", kHex32, nil}, 30: {"IFLA_PROMISCUITY", kU32, nil},
 		31: {"IFLA_NUM_TX_QUEUES", kU32, nil}, 32: {"IFLA_NUM_RX_QUEUES", kU32, nil},
 		33: {"IFLA_CARRIER", kU8, nil}, 34: {"IFLA_PHYS_PORT_ID", kBin, nil},
@@ -396,7 +524,17 @@ var (
 		66: {"IFLA_MAX_PACING_OFFLOAD_HORIZON", kUint, nil}, 67: {"IFLA_NETNS_IMMUTABLE", kU8, nil},
 		68: {"IFLA_HEADROOM", kU16, nil}, 69: {"IFLA_TAILROOM", kU16, nil},
 	}
-	policyAttrs = attrTable{
+	netnsaAttrs = attrTable{
+		netnsaNSID: {"NETNSA_NSID", kS32, nil}, netnsaPID: {"NETNSA_PID", kNSRef, nil},
+		netnsaFD: {"NETNSA_FD", kNSRef, nil}, netnsaTargetNSID: {"NETNSA_TARGET_NSID", kS32, nil},
+		netnsaCurrentNSID: {"NETNSA_CURRENT_NSID", kS32, nil},
+	}
+	// vethAttrs is IFLA_INFO_DATA of kind veth; its VETH_INFO_PEER holds
+	// the peer's ifinfomsg and link attributes.
+	vethAttrs = attrTable{vethInfoPeer: {"VETH_INFO_PEER", kIfinfo, nil}}
+	// infoDataAttrs gives the IFLA_INFO_DATA attributes of a kind.
+	infoDataAttrs = map[string]attrTable{"veth": vethAttrs}
+	policyAttrs   = attrTable{
 		1: {"NL_POLICY_TYPE_ATTR_TYPE", kPolicyType, nil}, 2: {"NL_POLICY_TYPE_ATTR_MIN_VALUE_S", kU64, nil},
 		3: {"NL_POLICY_TYPE_ATTR_MAX_VALUE_S", kU64, nil}, 4: {"NL_POLICY_TYPE_ATTR_MIN_VALUE_U", kU64, nil},
 		5: {"NL_POLICY_TYPE_ATTR_MAX_VALUE_U", kU64, nil}, 6: {"NL_POLICY_TYPE_ATTR_MIN_LENGTH", kU32, nil},
@@ -536,6 +674,38 @@ func (d *decoder) attr(spec attrSpec, head string, p []byte, base int, indent st
 		d.line(indent, "%s %q%s", head, s, term)
 	case kMAC:
 		d.line(indent, "%s %s", head, macString(p))
+	case kNSRef:
+		if len(p) != 4 {
+			bad()
+			return
+		}
+		d.line(indent, "%s %s", head, nsRefString(ne.Uint32(p)))
+	case kLinkinfo:
+		d.line(indent, "%s", head)
+		tab := spec.sub
+		if data, ok := infoDataAttrs[linkinfoKind(p)]; ok {
+			tab = attrTable{}
+			for k, v := range spec.sub {
+				tab[k] = v
+			}
+			tab[unix.IFLA_INFO_DATA] = attrSpec{"IFLA_INFO_DATA", kNest, data}
+		}
+		d.attrs(p, base, indent+"  ", tab)
+	case kIfinfo:
+		if len(p) < 16 {
+			bad()
+			return
+		}
+		d.line(indent, "%s", head)
+		func() {
+			defer d.mark(base, base+16, "ifinfomsg")()
+			d.line(indent+"  ", "ifinfomsg family=%d type=%d index=%d flags=%s change=%#x",
+				p[0], ne.Uint16(p[2:]), int32(ne.Uint32(p[4:])), ifFlags(ne.Uint32(p[8:])), ne.Uint32(p[12:]))
+			if p[1] != 0 {
+				d.line(indent+"  ", "ifinfomsg pad byte %#x", p[1])
+			}
+		}()
+		d.attrs(p[16:], base+16, indent+"  ", iflaAttrs)
 	case kNest:
 		d.line(indent, "%s", head)
 		d.attrs(p, base, indent+"  ", spec.sub)

@@ -40,6 +40,9 @@ func sc(name, desc string, steps ...any) *Scenario {
 	return s
 }
 
+// steps flattens Step and []Step values into one list, as sc does.
+func steps(sts ...any) []Step { return sc("", "", sts...).Steps }
+
 // openS opens the requester "S": NETLINK_ROUTE with NETLINK_EXT_ACK, as
 // iproute2 opens its sockets.
 func openS() Open { return Open{Sock: "S", Proto: route, Opts: []int{extAck}} }

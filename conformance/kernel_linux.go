@@ -51,7 +51,7 @@ func (b kernelBackend) Run(sc *Scenario) (*Result, error) {
 	ch := make(chan out, 1)
 	go func() {
 		runtime.LockOSThread()
-		e := &kernelEnv{release: b.release, nsfd: make(map[string]int)}
+		e := &kernelEnv{release: b.release, nsfd: make(map[string]int), tids: make(map[string]uint32), park: make(chan struct{})}
 		defer e.close()
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
 			ch <- out{nil, fmt.Errorf("unshare(CLONE_NEWNET): %w", err)}
@@ -73,6 +73,10 @@ func (b kernelBackend) Run(sc *Scenario) (*Result, error) {
 type kernelEnv struct {
 	release string
 	nsfd    map[string]int
+	// tids are the thread ids of the threads parked in each namespace
+	// for IFLA_NET_NS_PID and NETNSA_PID; closing park releases them.
+	tids map[string]uint32
+	park chan struct{}
 }
 
 func (e *kernelEnv) kernel() string { return e.release }
@@ -245,9 +249,54 @@ func (e *kernelEnv) unload(module string, waitIdle bool) error {
 	return unix.DeleteModule(module, unix.O_NONBLOCK)
 }
 
+// nsRef names a namespace as the requests of this process can: by the
+// descriptor of its namespace file, or by the id of a thread that lives
+// in it (get_net_ns_by_pid looks the id up with find_task_by_vpid, which
+// finds threads too). The thread is started on first use: a goroutine
+// locked to its own OS thread that enters the namespace with setns and
+// waits until the scenario ends; it never unlocks, so its thread exits
+// with it.
+func (e *kernelEnv) nsRef(ns string, pid bool) (uint32, error) {
+	fd, ok := e.nsfd[ns]
+	if !ok {
+		return 0, fmt.Errorf("no namespace %q", ns)
+	}
+	if !pid {
+		return uint32(fd), nil
+	}
+	if tid, ok := e.tids[ns]; ok {
+		return tid, nil
+	}
+	type started struct {
+		tid int
+		err error
+	}
+	ch := make(chan started, 1)
+	go func() {
+		runtime.LockOSThread()
+		if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
+			ch <- started{0, fmt.Errorf("setns %s: %w", ns, err)}
+			return
+		}
+		ch <- started{unix.Gettid(), nil}
+		<-e.park
+	}()
+	st := <-ch
+	if st.err != nil {
+		return 0, st.err
+	}
+	e.tids[ns] = uint32(st.tid)
+	return uint32(st.tid), nil
+}
+
 func (e *kernelEnv) settle() { time.Sleep(kernelSettle) }
 
+func (e *kernelEnv) sleep(d time.Duration) { time.Sleep(d) }
+
+func (e *kernelEnv) quiesce(d time.Duration) { time.Sleep(d) }
+
 func (e *kernelEnv) close() {
+	close(e.park)
 	for _, fd := range e.nsfd {
 		unix.Close(fd)
 	}
@@ -324,5 +373,9 @@ func (c *kernelCap) recv(bufLen int) ([]byte, int, frameMeta, error) {
 	}
 	return buf[:min(n, bufLen)], n, m, nil
 }
+
+// send is send(2) without an address: packet_snd transmits on the device
+// the socket is bound to, with skb->protocol parsed from the frame.
+func (c *kernelCap) send(frame []byte) error { return unix.Sendto(c.fd, frame, 0, nil) }
 
 func (c *kernelCap) close() error { return unix.Close(c.fd) }

@@ -2,17 +2,21 @@ package conformance
 
 import (
 	"fmt"
+	"time"
 
 	"golang.org/x/sys/unix"
 
-	"github.com/knetlab/knet/examples/nlmon"
+	"github.com/knetlab/knet/drivers"
 	knet "github.com/knetlab/knet/net"
 )
 
 // Model is the backend of the model kernel: every scenario gets a new
-// net.Kernel with the nlmon module installed (autoloaded by the first
-// RTM_NEWLINK of kind "nlmon", as in the kernel, where it is loaded at
-// boot) and runs in a new namespace of it.
+// net.Kernel with the stock modules installed (drivers.Install: nlmon,
+// dummy, ifb, veth, each autoloaded by the first RTM_NEWLINK of its kind,
+// as in the kernel, where nlmon is loaded at boot) and runs in a new
+// namespace of it. The kernel runs on a manual clock: a Sleep step
+// advances it, running the delayed work (linkwatch) that falls due, so a
+// scenario's timing is exact and costs no wall time.
 func Model() Backend { return modelBackend{} }
 
 type modelBackend struct{}
@@ -20,11 +24,12 @@ type modelBackend struct{}
 func (modelBackend) Name() string { return "model" }
 
 func (modelBackend) Run(sc *Scenario) (*Result, error) {
-	k := knet.NewKernel()
-	if err := nlmon.Module.Install(k); err != nil {
-		return nil, fmt.Errorf("install nlmon: %w", err)
+	clock := knet.NewManualClock()
+	k := knet.NewKernel(knet.WithClock(clock))
+	if err := drivers.Install(k); err != nil {
+		return nil, fmt.Errorf("install the stock drivers: %w", err)
 	}
-	e := &modelEnv{k: k, ns: make(map[string]*knet.Namespace)}
+	e := &modelEnv{k: k, clock: clock, ns: make(map[string]*knet.Namespace)}
 	defer e.close()
 	if err := e.newNS("a"); err != nil {
 		return nil, err
@@ -40,8 +45,9 @@ func (modelBackend) Run(sc *Scenario) (*Result, error) {
 }
 
 type modelEnv struct {
-	k  *knet.Kernel
-	ns map[string]*knet.Namespace
+	k     *knet.Kernel
+	clock *knet.ManualClock
+	ns    map[string]*knet.Namespace
 }
 
 func (e *modelEnv) kernel() string { return "knet" }
@@ -117,7 +123,23 @@ func (e *modelEnv) ifindex(name, dev string) (int32, error) {
 
 func (e *modelEnv) unload(module string, _ bool) error { return e.k.UnloadModule(module) }
 
+func (e *modelEnv) nsRef(name string, pid bool) (uint32, error) {
+	ns, err := e.namespace(name)
+	if err != nil {
+		return 0, err
+	}
+	if pid {
+		return ns.PID(), nil
+	}
+	return uint32(ns.FD()), nil
+}
+
 func (e *modelEnv) settle() {}
+
+func (e *modelEnv) sleep(d time.Duration) { e.clock.Advance(d) }
+
+// quiesce does nothing: the model's kernel is new for every scenario.
+func (e *modelEnv) quiesce(time.Duration) {}
 
 func (e *modelEnv) close() {
 	for _, ns := range e.ns {
@@ -163,5 +185,7 @@ func (m *modelCap) recv(bufLen int) ([]byte, int, frameMeta, error) {
 		protocol: f.Protocol, pktType: f.PktType, hatype: f.Hatype, ifindex: int32(f.Ifindex), halen: f.Halen,
 	}, nil
 }
+
+func (m *modelCap) send(frame []byte) error { return m.c.Send(frame) }
 
 func (m *modelCap) close() error { return m.c.Close() }

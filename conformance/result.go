@@ -20,6 +20,11 @@ type Result struct {
 	// Kernel is `uname -r` of the kernel, or "knet" for the model.
 	Kernel string  `json:"kernel"`
 	Events []Event `json:"events"`
+	// NSIDs is, for each namespace, the netns id it has for each other
+	// namespace of the scenario at its end (only assigned ones), as
+	// RTM_GETNSID answers: Normalize follows IFLA_LINK_NETNSID and
+	// IFLA_NEW_NETNSID with it.
+	NSIDs map[string]map[string]int32 `json:"nsids,omitempty"`
 }
 
 // Event kinds.
@@ -31,6 +36,9 @@ const (
 	EvError  = "error"  // an operation failed: Op names it, Errno the error
 	EvStats  = "stats"  // the answer to a Stats step
 	EvUnload = "unload" // delete_module's result (Errno "" on success)
+	// EvSendFrame is a frame sent from a capture's packet socket (Sock):
+	// Data is the frame, Errno send's error.
+	EvSendFrame = "sendframe"
 )
 
 // Event is one observation.

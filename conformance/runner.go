@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -33,8 +34,15 @@ type env interface {
 	capture(ns, dev string) (capSock, error)
 	ifindex(ns, dev string) (int32, error)
 	unload(module string, waitIdle bool) error
+	// nsRef is the value that names namespace ns in a request of this
+	// backend: a file descriptor, or with pid the id of a task in it.
+	nsRef(ns string, pid bool) (uint32, error)
 	// settle gives asynchronous work a moment before a drain.
 	settle()
+	sleep(d time.Duration)
+	// quiesce waits for the kernel's global state left by earlier
+	// scenarios to lapse (Quiesce); the model has none.
+	quiesce(d time.Duration)
 	close()
 }
 
@@ -60,6 +68,8 @@ type frameMeta struct {
 
 type capSock interface {
 	recv(bufLen int) (data []byte, n int, m frameMeta, err error)
+	// send transmits a whole link-layer frame on the bound device.
+	send(frame []byte) error
 	close() error
 }
 
@@ -82,29 +92,109 @@ type runner struct {
 	socks map[string]*runSock
 	caps  map[string]capSock
 	capNS map[string]string
-	res   *Result
+	// failedCaps are the captures whose Capture step failed (an error
+	// event): later steps on them do nothing.
+	failedCaps map[string]bool
+	// refs maps the backend's namespace reference values back to the
+	// scenario's sentinels (see nsref.go).
+	refs map[nsRefKey]uint32
+	// nss are the scenario's namespaces in order of creation.
+	nss []string
+	res *Result
+}
+
+type nsRefKey struct {
+	pid  bool
+	real uint32
 }
 
 // run interprets sc over e. The caller has created namespace "a".
 func run(e env, sc *Scenario) (*Result, error) {
 	r := &runner{
-		e:     e,
-		socks: make(map[string]*runSock),
-		caps:  make(map[string]capSock),
-		capNS: make(map[string]string),
-		res:   &Result{Scenario: sc.Name, Fingerprint: sc.Fingerprint(), Kernel: e.kernel(), Events: []Event{}},
+		e:          e,
+		socks:      make(map[string]*runSock),
+		caps:       make(map[string]capSock),
+		capNS:      make(map[string]string),
+		refs:       make(map[nsRefKey]uint32),
+		failedCaps: make(map[string]bool),
+		res:        &Result{Scenario: sc.Name, Fingerprint: sc.Fingerprint(), Kernel: e.kernel(), Events: []Event{}},
 	}
 	defer r.closeAll()
 	if err := r.loUp("a"); err != nil {
 		return nil, err
 	}
+	r.nss = []string{"a"}
 	for i, st := range sc.Steps {
 		r.step = i
 		if err := r.do(st); err != nil {
 			return nil, fmt.Errorf("%s: step %d (%T): %w", sc.Name, i, st, err)
 		}
 	}
+	r.res.NSIDs = r.nsids()
 	return r.res, nil
+}
+
+// nsids asks, after the last step, every namespace for the id it has for
+// each other one (RTM_GETNSID by NETNSA_FD, which allocates none), for
+// Normalize to follow interface indexes across namespaces. Ids never
+// change while both namespaces live, so the table holds for every event.
+// Failed queries and unassigned ids are left out.
+func (r *runner) nsids() map[string]map[string]int32 {
+	if len(r.nss) < 2 {
+		return nil
+	}
+	var out map[string]map[string]int32
+	seq := uint32(0)
+	for _, x := range r.nss {
+		s, _, err := r.e.open(x, Open{Proto: unix.NETLINK_ROUTE})
+		if err != nil {
+			continue
+		}
+		for _, y := range r.nss {
+			if y == x {
+				continue
+			}
+			fd, err := r.e.nsRef(y, false)
+			if err != nil {
+				continue
+			}
+			seq++
+			m := Msg{Type: unix.RTM_GETNSID, Flags: unix.NLM_F_REQUEST, Seq: seq, Body: Cat(make([]byte, 4), A(netnsaFD, U32(fd)))}
+			b, _ := m.encode(nil)
+			if s.send(b, 0, 0) != nil {
+				continue
+			}
+			r.e.settle()
+			id := int32(-1)
+			for range maxDrainErrors {
+				data, _, _, _, err := s.recv(defaultRecvLen)
+				if err != nil {
+					break
+				}
+				if len(data) < 20 || ne.Uint32(data[8:]) != seq || ne.Uint16(data[4:]) != unix.RTM_NEWNSID {
+					continue
+				}
+				forAttrs(data[20:min(int(ne.Uint32(data)), len(data))], func(t uint16, a []byte) {
+					if t == netnsaNSID && len(a) == 8 {
+						id = int32(ne.Uint32(a[4:]))
+					}
+				})
+				break
+			}
+			if id < 0 {
+				continue
+			}
+			if out == nil {
+				out = map[string]map[string]int32{}
+			}
+			if out[x] == nil {
+				out[x] = map[string]int32{}
+			}
+			out[x][y] = id
+		}
+		s.close()
+	}
+	return out
 }
 
 func (r *runner) closeAll() {
@@ -194,6 +284,9 @@ func (r *runner) do(st Step) error {
 			}
 			return nil
 		}
+		if r.failedCaps[st.Sock] {
+			return nil
+		}
 		return fmt.Errorf("no socket or capture %q", st.Sock)
 	case Send:
 		s, err := r.sock(st.Sock)
@@ -202,11 +295,29 @@ func (r *runner) do(st Step) error {
 		}
 		var b []byte
 		for _, m := range st.Msgs {
-			mb, err := m.encode(func(dev string) (int32, error) { return r.e.ifindex(s.ns, dev) })
+			var missing string
+			mb, err := m.encode(func(dev string) (int32, error) {
+				idx, err := r.e.ifindex(s.ns, dev)
+				if err != nil {
+					missing = dev
+				}
+				return idx, err
+			})
+			if err != nil && missing != "" {
+				// The device the request names does not exist: a
+				// backend that failed to create it. The datagram is
+				// not sent; the event shows why.
+				r.add(Event{Kind: EvError, NS: s.ns, Sock: st.Sock, Proto: s.proto, Op: "ifindex of " + missing, Errno: errnoString(err)})
+				return nil
+			}
 			if err != nil {
 				return err
 			}
 			b = append(b, mb...)
+		}
+		wire, err := r.substituteNSRefs(s.proto, b)
+		if err != nil {
+			return err
 		}
 		var port uint32
 		if st.To != "" {
@@ -216,7 +327,7 @@ func (r *runner) do(st Step) error {
 			}
 			port = d.s.port()
 		}
-		err = s.s.send(b, port, st.Groups)
+		err = s.s.send(wire, port, st.Groups)
 		r.add(Event{Kind: EvSend, NS: s.ns, Sock: st.Sock, Proto: s.proto, Port: port, Groups: st.Groups,
 			Len: len(b), Data: b, Errno: errnoString(err)})
 	case Join, Leave:
@@ -265,6 +376,7 @@ func (r *runner) do(st Step) error {
 		c, err := r.e.capture(ns, st.Dev)
 		if err != nil {
 			r.add(Event{Kind: EvError, NS: ns, Sock: st.Cap, Op: "packet bind", Errno: errnoString(err)})
+			r.failedCaps[st.Cap] = true
 			return nil
 		}
 		r.caps[st.Cap] = c
@@ -272,6 +384,9 @@ func (r *runner) do(st Step) error {
 	case DrainCapture:
 		c, ok := r.caps[st.Cap]
 		if !ok {
+			if r.failedCaps[st.Cap] {
+				return nil
+			}
 			return fmt.Errorf("no capture %q", st.Cap)
 		}
 		r.e.settle()
@@ -294,10 +409,26 @@ func (r *runner) do(st Step) error {
 		if err := r.e.newNS(st.NS); err != nil {
 			return err
 		}
+		r.nss = append(r.nss, st.NS)
 		return r.loUp(st.NS)
 	case Unload:
 		err := r.e.unload(st.Module, st.WaitIdle)
 		r.add(Event{Kind: EvUnload, Op: "delete_module " + st.Module, Errno: errnoString(err)})
+	case SendFrame:
+		c, ok := r.caps[st.Cap]
+		if !ok {
+			if r.failedCaps[st.Cap] {
+				return nil
+			}
+			return fmt.Errorf("no capture %q", st.Cap)
+		}
+		err := c.send(st.Frame)
+		r.add(Event{Kind: EvSendFrame, NS: r.capNS[st.Cap], Sock: st.Cap, Len: len(st.Frame),
+			Data: append(Hex(nil), st.Frame...), Errno: errnoString(err)})
+	case Sleep:
+		r.e.sleep(time.Duration(st.Ms) * time.Millisecond)
+	case Quiesce:
+		r.e.quiesce(time.Duration(st.Ms) * time.Millisecond)
 	default:
 		return fmt.Errorf("unknown step %T", st)
 	}
@@ -319,6 +450,9 @@ func (r *runner) drain(name string, s *runSock, max int, kind string) {
 			continue
 		}
 		got++
+		if s.proto == unix.NETLINK_ROUTE {
+			r.restoreNSRefs(data)
+		}
 		r.add(Event{Kind: kind, NS: s.ns, Sock: name, Proto: s.proto, Port: port, Groups: groups, Len: n, Data: data})
 	}
 }
@@ -338,7 +472,51 @@ func (r *runner) drainCapture(name string, c capSock) {
 			continue
 		}
 		got++
+		if m.hatype == unix.ARPHRD_NETLINK && m.protocol == unix.NETLINK_ROUTE {
+			r.restoreNSRefs(data)
+		}
 		r.add(Event{Kind: EvFrame, NS: r.capNS[name], Sock: name, Proto: int(m.protocol), Len: n, Data: data,
 			PktType: m.pktType, Hatype: m.hatype, Ifindex: m.ifindex, Halen: m.halen})
 	}
+}
+
+// substituteNSRefs returns the datagram b to put on the wire: a copy with
+// every namespace reference sentinel replaced by the backend's value, which
+// restoreNSRefs maps back later.
+func (r *runner) substituteNSRefs(proto int, b []byte) ([]byte, error) {
+	if proto != unix.NETLINK_ROUTE {
+		return b, nil
+	}
+	wire := append([]byte(nil), b...)
+	var err error
+	forNSRefs(wire, func(pid bool, v []byte) {
+		sentinel := ne.Uint32(v)
+		ns, isPID, ok := parseNSRef(sentinel)
+		if !ok || isPID != pid || err != nil {
+			return
+		}
+		real, e := r.e.nsRef(ns, pid)
+		if e != nil {
+			err = fmt.Errorf("namespace reference to %s: %w", ns, e)
+			return
+		}
+		if _, dup := r.refs[nsRefKey{pid, real}]; !dup {
+			r.refs[nsRefKey{pid, real}] = sentinel
+		}
+		ne.PutUint32(v, real)
+	})
+	return wire, err
+}
+
+// restoreNSRefs maps the backend's namespace reference values in a
+// received datagram or captured netlink frame back to their sentinels.
+func (r *runner) restoreNSRefs(b []byte) {
+	if len(r.refs) == 0 {
+		return
+	}
+	forNSRefs(b, func(pid bool, v []byte) {
+		if s, ok := r.refs[nsRefKey{pid, ne.Uint32(v)}]; ok {
+			ne.PutUint32(v, s)
+		}
+	})
 }

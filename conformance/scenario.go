@@ -118,6 +118,29 @@ type Stats struct {
 // NewNS creates another network namespace and brings its lo up.
 type NewNS struct{ NS string }
 
+// SendFrame transmits Frame from the packet socket of capture Cap:
+// send(2) without an address on the AF_PACKET SOCK_RAW socket bound (with
+// ETH_P_ALL) to the capture's device, so Frame is the whole link-layer
+// frame, Ethernet header included (packet_snd). The result is an
+// EvSendFrame event with send's errno.
+type SendFrame struct {
+	Cap   string
+	Frame []byte
+}
+
+// Sleep pauses the scenario for Ms milliseconds on both backends (the
+// model follows wall time too): time-driven kernel work such as
+// linkwatch's one-run-a-second limit for non-urgent events falls due.
+type Sleep struct{ Ms int }
+
+// Quiesce waits, in the kernel only, for state that earlier scenarios
+// left in the kernel's global (not per-namespace) machinery to lapse:
+// linkwatch's rate limit (linkwatch_nextevent, one non-urgent run a
+// second) and the delayed linkwatch work of devices destroyed with their
+// namespaces. The model boots a new kernel for every scenario, so there is
+// nothing to wait for and it does nothing.
+type Quiesce struct{ Ms int }
+
 // Unload is delete_module(Module, O_NONBLOCK), rmmod. WaitIdle first waits
 // (in the kernel) until the module's reference count is 0, for namespaces
 // of earlier scenarios that the kernel destroys asynchronously.
@@ -138,6 +161,9 @@ func (DrainCapture) step() {}
 func (Stats) step()        {}
 func (NewNS) step()        {}
 func (Unload) step()       {}
+func (SendFrame) step()    {}
+func (Sleep) step()        {}
+func (Quiesce) step()      {}
 
 // Msg is one netlink message to send.
 type Msg struct {

@@ -5,8 +5,10 @@ import (
 )
 
 // All returns the scenario catalogue, in the order the kernel backend
-// records it. The last scenario unloads nlmon, which a kernel autoloads
-// again on the next RTM_NEWLINK of kind nlmon.
+// records it. The nlmon scenarios come first and end with one that
+// unloads nlmon, which a kernel autoloads again on the next RTM_NEWLINK
+// of kind nlmon; the dummy, ifb and veth, namespace and uevent scenarios
+// follow.
 func All() []*Scenario {
 	var all []*Scenario
 	all = append(all, linkScenarios()...)
@@ -19,6 +21,15 @@ func All() []*Scenario {
 	all = append(all, unprivScenarios()...)
 	all = append(all, tapScenarios()...)
 	all = append(all, moduleScenarios()...)
+	all = append(all, dummyScenarios()...)
+	all = append(all, dummyXmitScenarios()...)
+	all = append(all, ifbScenarios()...)
+	all = append(all, vethScenarios()...)
+	all = append(all, driverTapScenarios()...)
+	all = append(all, vethNetnsScenarios()...)
+	all = append(all, moveScenarios()...)
+	all = append(all, nsidScenarios()...)
+	all = append(all, ueventScenarios()...)
 	return all
 }
 
