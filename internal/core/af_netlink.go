@@ -525,6 +525,10 @@ func (s *Sock) Sendmsg(b []byte, dstPortid uint32, dstGroups uint32) error {
 // netlinkUnicast is netlink_unicast from ssk to the socket bound to portid.
 func (n *Net) netlinkUnicast(ssk *Sock, skb *SkBuff, portid uint32, fromKernel bool) error {
 	t := n.nl[ssk.protocol]
+	if portid == 0 && t.kernel != nil {
+		// Port 0 is the kernel socket's for as long as the table lives.
+		return n.netlinkUnicastKernel(t.kernel, skb, ssk)
+	}
 	v, ok := t.ports.Load(portid)
 	if !ok {
 		return unix.ECONNREFUSED
