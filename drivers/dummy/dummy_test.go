@@ -189,3 +189,131 @@ func TestTransmit(t *testing.T) {
 		t.Errorf("qdisc %q, want noqueue", l.Qdisc)
 	}
 }
+
+// notifications reads what a listener has queued: each message's type
+// and its attributes by type (the last of each type wins).
+func notifications(t *testing.T, s *net.Socket) (types []uint16, attrs []map[uint16][]byte) {
+	t.Helper()
+	buf := make([]byte, 1<<16)
+	for s.Pending() > 0 {
+		n, _, err := s.Recv(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for b := buf[:n]; len(b) >= 16; {
+			l := int(binary.NativeEndian.Uint32(b))
+			typ := binary.NativeEndian.Uint16(b[4:])
+			m := map[uint16][]byte{}
+			if typ == unix.RTM_NEWLINK || typ == unix.RTM_DELLINK {
+				payload := b[32:l]
+				nettest.AttrWalk(payload, func(at uint16, off, al int) { m[at] = payload[off+4 : off+al] })
+			}
+			types, attrs = append(types, typ), append(attrs, m)
+			b = b[(l+3)&^3:]
+		}
+	}
+	return types, attrs
+}
+
+// TestMoveNamespace moves a dummy between namespaces with IFLA_NET_NS_FD
+// and IFLA_NET_NS_PID through a netlink.Conn, as `ip link set d0 netns b`
+// does: the device leaves a with RTM_NEWNSID and an RTM_DELLINK naming its
+// new namespace id and index, arrives in b with RTM_NEWLINK, keeps its
+// index where it is free and its address; the errors of the kernel's
+// rules leave it where it was.
+func TestMoveNamespace(t *testing.T) {
+	k := knettest.NewKernel(t)
+	a := k.InitNet()
+	b, err := k.NewNamespace()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ra, rb := knettest.Dial(t, a), knettest.Dial(t, b)
+	if err := ra.NewLink(&rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{
+		Name: "d0", Address: mac(t, "02:00:00:00:00:07"), Info: &rtnetlink.LinkInfo{Kind: "dummy"}}}); err != nil {
+		t.Fatal(err)
+	}
+	d0 := link(t, a, "d0")
+	groups := uint32(1<<(unix.RTNLGRP_LINK-1) | 1<<(unix.RTNLGRP_NSID-1))
+	la, err := a.Socket(unix.NETLINK_ROUTE, &net.DialConfig{Groups: groups})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer la.Close()
+	lb, err := b.Socket(unix.NETLINK_ROUTE, &net.DialConfig{Groups: groups})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lb.Close()
+
+	move := func(r *knettest.Route, index int, ns *rtnetlink.NetNS, name string) error {
+		return r.Set(&rtnetlink.LinkMessage{Index: uint32(index), Attributes: &rtnetlink.LinkAttributes{Name: name, NetNS: ns}})
+	}
+	if err := move(ra, d0.Index, rtnetlink.NetNSForFD(uint32(b.FD())), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := a.Link("d0"); ok {
+		t.Error("d0 still in a after the move")
+	}
+	moved := link(t, b, "d0")
+	if moved.Index != d0.Index || moved.Addr != d0.Addr {
+		t.Errorf("in b: index %d address %s, want %d and %s (both kept)", moved.Index, moved.Addr, d0.Index, d0.Addr)
+	}
+	types, attrs := notifications(t, la)
+	if len(types) != 2 || types[0] != unix.RTM_NEWNSID || types[1] != unix.RTM_DELLINK {
+		t.Fatalf("a's listener got %v, want RTM_NEWNSID then RTM_DELLINK", types)
+	}
+	nsid, ok := attrs[1][unix.IFLA_NEW_NETNSID]
+	if !ok || binary.NativeEndian.Uint32(nsid) != 0 {
+		t.Errorf("RTM_DELLINK: IFLA_NEW_NETNSID %v, want b's new id 0", nsid)
+	}
+	if idx, ok := attrs[1][unix.IFLA_NEW_IFINDEX]; !ok || int(binary.NativeEndian.Uint32(idx)) != d0.Index {
+		t.Errorf("RTM_DELLINK: IFLA_NEW_IFINDEX %v, want %d", idx, d0.Index)
+	}
+	if types, _ := notifications(t, lb); len(types) != 1 || types[0] != unix.RTM_NEWLINK {
+		t.Errorf("b's listener got %v, want one RTM_NEWLINK", types)
+	}
+
+	// Back by pid, renamed on the way: moved first, then renamed, so b
+	// sees the move and a sees the arrival and the rename.
+	if err := move(rb, moved.Index, rtnetlink.NetNSForPID(a.PID()), "d1"); err != nil {
+		t.Fatal(err)
+	}
+	link(t, a, "d1")
+	if types, _ := notifications(t, la); len(types) != 2 || types[0] != unix.RTM_NEWLINK || types[1] != unix.RTM_NEWLINK {
+		t.Errorf("a's listener got %v, want the arrival and the rename", types)
+	}
+	notifications(t, lb)
+
+	// The rules, each leaving the device where it is.
+	if err := rb.Add("d1", "dummy"); err != nil {
+		t.Fatal(err)
+	}
+	lo := link(t, a, "lo")
+	d1 := link(t, a, "d1")
+	for _, tt := range []struct {
+		name   string
+		index  int
+		ns     *rtnetlink.NetNS
+		want   unix.Errno
+		extack string
+	}{
+		{"name taken in b", d1.Index, rtnetlink.NetNSForFD(uint32(b.FD())), unix.EEXIST, "An interface with the same name exists in the target netns"},
+		{"lo", lo.Index, rtnetlink.NetNSForFD(uint32(b.FD())), unix.EINVAL, "The interface netns is immutable"},
+		{"fd not open", d1.Index, rtnetlink.NetNSForFD(9999), unix.EBADF, ""},
+		{"no such pid", d1.Index, rtnetlink.NetNSForPID(4_000_000), unix.ESRCH, ""},
+	} {
+		err := move(ra, tt.index, tt.ns, "")
+		if knettest.Errno(err) != tt.want || knettest.Extack(err) != tt.extack {
+			t.Errorf("%s: %v (extack %q), want %v (%q)", tt.name, err, knettest.Extack(err), tt.want, tt.extack)
+		}
+	}
+	if _, ok := a.Link("d1"); !ok || len(b.Links()) != 2 {
+		t.Errorf("after the failed moves: a has d1 %v, b has %d devices (want lo and d1)", ok, len(b.Links()))
+	}
+	types, _ = notifications(t, la)
+	if len(types) != 0 {
+		t.Errorf("failed moves notified a: %v", types)
+	}
+}

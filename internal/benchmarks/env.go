@@ -35,6 +35,15 @@ type Env interface {
 	LinkKind() string
 	Socket() (Sock, error)
 	Dial() (*netlink.Conn, error)
+	// Packet opens an AF_PACKET SOCK_RAW socket bound to the device dev
+	// (ETH_P_ALL), for transmit workloads.
+	Packet(dev string) (PacketSock, error)
+	Close() error
+}
+
+// PacketSock is a packet socket that transmits on its device.
+type PacketSock interface {
+	Send(frame []byte) error
 	Close() error
 }
 

@@ -5,6 +5,7 @@ package benchmarks
 import (
 	"errors"
 	"fmt"
+	stdnet "net"
 	"os"
 	"runtime"
 
@@ -165,6 +166,43 @@ func (h *host) Socket() (Sock, error) {
 	}
 	return &hostSock{fd: fd, sa: unix.SockaddrNetlink{Family: unix.AF_NETLINK}}, nil
 }
+
+// Packet implements Env: socket(AF_PACKET, SOCK_RAW, 0) in the
+// namespace, bound to dev with ETH_P_ALL.
+func (h *host) Packet(dev string) (PacketSock, error) {
+	var fd int
+	err := h.do(func() error {
+		ifi, err := stdnet.InterfaceByName(dev)
+		if err != nil {
+			return err
+		}
+		if fd, err = unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0); err != nil {
+			return fmt.Errorf("socket: %w", err)
+		}
+		if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: 0x0300, Ifindex: ifi.Index}); err != nil {
+			unix.Close(fd)
+			return fmt.Errorf("bind: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &hostPacket{fd: fd}, nil
+}
+
+type hostPacket struct{ fd int }
+
+func (p *hostPacket) Send(b []byte) error {
+	for {
+		_, err := unix.Write(p.fd, b)
+		if err != unix.EINTR {
+			return err
+		}
+	}
+}
+
+func (p *hostPacket) Close() error { return unix.Close(p.fd) }
 
 // Dial implements Env: mdlayher/netlink's own Linux Conn, entering the
 // namespace through Config.NetNS.

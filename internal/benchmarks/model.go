@@ -7,6 +7,7 @@ import (
 	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 
+	"github.com/knetlab/knet/drivers"
 	"github.com/knetlab/knet/examples/nlmon"
 	"github.com/knetlab/knet/module"
 	knet "github.com/knetlab/knet/net"
@@ -27,8 +28,8 @@ type Model struct {
 // NewModel boots a model kernel for one workload.
 func NewModel() (*Model, error) {
 	k := knet.NewKernel()
-	if err := nlmon.Module.Install(k); err != nil {
-		return nil, fmt.Errorf("install nlmon: %w", err)
+	if err := drivers.Install(k); err != nil {
+		return nil, fmt.Errorf("install the stock modules: %w", err)
 	}
 	return &Model{K: k, NS: k.InitNet()}, nil
 }
@@ -50,6 +51,9 @@ func (m *Model) Socket() (Sock, error) {
 	s.SetReadDeadline(time.Now().Add(10 * time.Minute))
 	return modelSock{s}, nil
 }
+
+// Packet implements Env: a capture, which sends too.
+func (m *Model) Packet(dev string) (PacketSock, error) { return m.NS.Capture(dev) }
 
 // Dial implements Env.
 func (m *Model) Dial() (*netlink.Conn, error) { return m.NS.Dial(unix.NETLINK_ROUTE, nil) }

@@ -63,6 +63,13 @@ func GetlinkReq(index int32) []byte {
 	return nlmsg(unix.RTM_GETLINK, unix.NLM_F_REQUEST, 1, ifinfomsg(index, 0, 0))
 }
 
+// GetlinkByNameReq is `ip link show dev NAME`. rtnl_getlink runs the
+// device's pending linkwatch event first (linkwatch_sync_dev), so a reply
+// means its carrier and qdisc state have settled.
+func GetlinkByNameReq(name string) []byte {
+	return nlmsg(unix.RTM_GETLINK, unix.NLM_F_REQUEST, 6, ifinfomsg(0, 0, 0), attr(unix.IFLA_IFNAME, cstr(name)))
+}
+
 // DumpReq is a link dump request (RTM_GETLINK with NLM_F_DUMP).
 func DumpReq() []byte {
 	return nlmsg(unix.RTM_GETLINK, unix.NLM_F_REQUEST|unix.NLM_F_DUMP, 2, ifinfomsg(0, 0, 0))

@@ -62,6 +62,8 @@ func Workloads() []Workload {
 		{Name: "dump_10", Unit: "links/s", Group: "dump_10", Setup: dump(10)},
 		{Name: "dump_10000", Unit: "links/s", Group: "dump_10000", Setup: dump(10000)},
 		{Name: "create_delete", Unit: "ops/s", Group: "create_delete", Setup: createDelete},
+		{Name: "veth_create_delete", Unit: "ops/s", Group: "veth_create_delete", Setup: vethCreateDelete},
+		{Name: "veth_xmit", Unit: "frames/s", Group: "veth_xmit", Setup: vethXmit},
 	}
 	for _, taps := range []int{0, 1, 4} {
 		ws = append(ws, Workload{Name: fmt.Sprintf("getlink_raw_taps_%d", taps), Unit: "ops/s", Group: "taps",
@@ -171,6 +173,60 @@ func createDelete(env Env) (*Prepared, error) {
 	newReq, delReq := NewlinkReq("kbcd0", env.LinkKind(), 0), DellinkReq("kbcd0")
 	buf := make([]byte, RecvBufSize)
 	p.Ops = []Op{func() (int, error) { return 1, CreateDelete(s, newReq, delReq, buf) }}
+	return p, nil
+}
+
+// vethCreateDelete is `ip link add kbv0 type veth peer name kbv0p` and
+// `ip link del kbv0`, the pair both ways.
+func vethCreateDelete(env Env) (*Prepared, error) {
+	s, err := env.Socket()
+	if err != nil {
+		return nil, err
+	}
+	p := &Prepared{Note: "veth"}
+	p.onClose(s.Close)
+	newReq, delReq := NewlinkReq("kbv0", "veth", 0), DellinkReq("kbv0")
+	buf := make([]byte, RecvBufSize)
+	p.Ops = []Op{func() (int, error) { return 1, CreateDelete(s, newReq, delReq, buf) }}
+	return p, nil
+}
+
+// vethXmit sends 64-byte broadcast frames from a packet socket on one end
+// of an up veth pair: packet_sendmsg, dev_queue_xmit, veth_xmit and the
+// peer's receive path, where nothing takes the frame's type.
+func vethXmit(env Env) (*Prepared, error) {
+	s, err := env.Socket()
+	if err != nil {
+		return nil, err
+	}
+	p := &Prepared{Note: "veth"}
+	p.onClose(s.Close)
+	buf := make([]byte, RecvBufSize)
+	for _, req := range [][]byte{NewlinkReq("kbx0", "veth", 0), SetUpReq("kbx0"), SetUpReq("kbx0p")} {
+		if err := Ack(s, req, buf); err != nil {
+			p.Close()
+			return nil, fmt.Errorf("%s: veth pair: %w", env.Side(), err)
+		}
+	}
+	p.onClose(func() error { return Ack(s, DellinkReq("kbx0"), buf) })
+	// The carrier comes through linkwatch, asynchronously in the kernel:
+	// a GETLINK of each end settles it, so no frame is measured while
+	// the queues are still parked.
+	for _, name := range []string{"kbx0", "kbx0p"} {
+		if err := Getlink(s, GetlinkByNameReq(name), buf); err != nil {
+			p.Close()
+			return nil, fmt.Errorf("%s: veth pair: %w", env.Side(), err)
+		}
+	}
+	ps, err := env.Packet("kbx0")
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	p.onClose(ps.Close)
+	frame := make([]byte, 64)
+	copy(frame, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x88, 0xb5})
+	p.Ops = []Op{func() (int, error) { return 1, ps.Send(frame) }}
 	return p, nil
 }
 

@@ -1,9 +1,12 @@
 package benchmarks
 
 import (
+	"encoding/binary"
 	"errors"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // smoke runs every workload's Op a few times on env. dump_10000 is
@@ -95,4 +98,79 @@ func TestMedian(t *testing.T) {
 			t.Errorf("Median(%v) = %v, want %v", c.in, got, c.want)
 		}
 	}
+}
+
+// TestVethXmitDelivers checks that veth_xmit measures frames crossing the
+// pair, not frames dropped for want of carrier: after its Ops, the
+// sending end counts them transmitted and none dropped, and the peer
+// counts them received (and dropped there, as nothing takes 0x88b5).
+func TestVethXmitDelivers(t *testing.T) {
+	for _, side := range []struct {
+		name   string
+		newEnv func() (Env, error)
+	}{{"model", func() (Env, error) { return NewModel() }}, {"kernel", NewHost}} {
+		t.Run(side.name, func(t *testing.T) {
+			env, err := side.newEnv()
+			if errors.Is(err, ErrNoHost) {
+				t.Skip(err)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer env.Close()
+			p, err := vethXmit(env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			const frames = 10
+			for range frames {
+				if _, err := p.Ops[0](); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s, err := env.Socket()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			tx, rx := linkStats64(t, s, "kbx0"), linkStats64(t, s, "kbx0p")
+			if tx[1] != frames || tx[7] != 0 {
+				t.Errorf("kbx0: tx_packets %d tx_dropped %d, want %d and 0", tx[1], tx[7], frames)
+			}
+			if rx[0] != frames || rx[6] != frames {
+				t.Errorf("kbx0p: rx_packets %d rx_dropped %d, want %d and %d", rx[0], rx[6], frames, frames)
+			}
+		})
+	}
+}
+
+// linkStats64 returns the first counters of a device's IFLA_STATS64
+// (rx_packets, tx_packets, ..., rx_dropped, tx_dropped in uapi order).
+func linkStats64(t *testing.T, s Sock, name string) [8]uint64 {
+	t.Helper()
+	buf := make([]byte, RecvBufSize)
+	n, err := Request(s, GetlinkByNameReq(name), buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [8]uint64
+	found := false
+	for off := 32; off+4 <= n; {
+		l := int(binary.NativeEndian.Uint16(buf[off:]))
+		if l < 4 || off+l > n {
+			break
+		}
+		if binary.NativeEndian.Uint16(buf[off+2:]) == unix.IFLA_STATS64 {
+			for i := range out {
+				out[i] = binary.NativeEndian.Uint64(buf[off+4+8*i:])
+			}
+			found = true
+		}
+		off += align4(l)
+	}
+	if !found {
+		t.Fatalf("%s: no IFLA_STATS64 in the reply", name)
+	}
+	return out
 }
