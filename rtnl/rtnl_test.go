@@ -401,16 +401,13 @@ func TestEthtoolGetLink(t *testing.T) {
 	}
 }
 
-// TestTxBusy: a frame handed back with TxBusy is dropped by the qdisc-less
-// core and counted in tx_dropped; the capture still saw it, since packet
-// taps run before ndo_start_xmit.
-func TestTxBusy(t *testing.T) {
-	k := net.NewKernel()
-	ns := k.InitNet()
-	var busy int
-	d := &linktest.Driver{KindName: "busy", DevType: netdevice.TypeNetlink}
+// registerBusyTap registers kind, a netlink-tap driver whose StartXmit
+// hands every frame back with TxBusy, and returns the count of its calls.
+func registerBusyTap(t *testing.T, k *net.Kernel, kind string, setup func(*netdevice.Device)) *int {
+	busy := new(int)
+	d := &linktest.Driver{KindName: kind, DevType: netdevice.TypeNetlink, SetupFn: setup}
 	d.XmitFn = func(skb *skbuff.SkBuff, dev *netdevice.Device) netdevice.TxOutcome {
-		busy++
+		*busy++
 		return netdevice.TxBusy(skb)
 	}
 	d.OpenFn = func(dev *netdevice.Device, p *linktest.Priv) error {
@@ -420,6 +417,16 @@ func TestTxBusy(t *testing.T) {
 	}
 	d.StopFn = func(dev *netdevice.Device, p *linktest.Priv) error { return p.Any.(*netlinktap.Tap).Remove() }
 	register(t, k, d)
+	return busy
+}
+
+// TestTxBusy: a frame handed back with TxBusy is dropped by the qdisc-less
+// core and counted in tx_dropped; the capture still saw it, since packet
+// taps run before ndo_start_xmit.
+func TestTxBusy(t *testing.T) {
+	k := net.NewKernel()
+	ns := k.InitNet()
+	busy := registerBusyTap(t, k, "busy", nil)
 	c := linktest.Dial(t, ns)
 	if err := c.NewLink("b0", "busy", true, nil); err != nil {
 		t.Fatal(err)
@@ -429,10 +436,10 @@ func TestTxBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer capt.Close()
-	before := busy
+	before := *busy
 	st := c.Stats64("b0") // request and reply: two frames, both busy
-	if busy-before != 2 {
-		t.Fatalf("StartXmit ran %d times, want 2", busy-before)
+	if *busy-before != 2 {
+		t.Fatalf("StartXmit ran %d times, want 2", *busy-before)
 	}
 	if st.TXDropped == 0 {
 		t.Errorf("tx_dropped = 0, want the busy frames counted")
@@ -450,5 +457,32 @@ func TestTxBusy(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("captured %d frames, want 2", n)
+	}
+}
+
+// TestTxBusyQueued: on a device with a transmit queue the qdisc takes the
+// frame back from a TxBusy; the model, with no queue to requeue it on,
+// drops it as a qdisc drop, not a device tx_dropped.
+func TestTxBusyQueued(t *testing.T) {
+	k := net.NewKernel()
+	ns := k.InitNet()
+	busy := registerBusyTap(t, k, "busyq", func(dev *netdevice.Device) { dev.SetTxQueueLen(1000) })
+	c := linktest.Dial(t, ns)
+	if err := c.NewLink("q0", "busyq", true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := ns.Link("q0"); l.Qdisc != "fq_codel" {
+		t.Fatalf("q0's qdisc is %q, want the default fq_codel", l.Qdisc)
+	}
+	before, drops := *busy, k.Drops()["QDISC_DROP"]
+	st := c.Stats64("q0")
+	if *busy-before != 2 {
+		t.Fatalf("StartXmit ran %d times, want 2", *busy-before)
+	}
+	if d := k.Drops()["QDISC_DROP"] - drops; d != 2 {
+		t.Errorf("%d QDISC_DROP drops, want the 2 busy frames", d)
+	}
+	if st.TXDropped != 0 {
+		t.Errorf("tx_dropped = %d, want 0 (a qdisc drop is not the device's)", st.TXDropped)
 	}
 }

@@ -31,7 +31,11 @@ func DevQueueXmit(skb *SkBuff) int {
 	if dev.rootQdisc != qdiscNoqueue {
 		// __dev_xmit_skb: enqueued, then dequeued and transmitted by
 		// qdisc_run; the sender learns only that it was queued.
-		devHardStartXmit(skb, dev)
+		if _, busy := devHardStartXmit(skb, dev); busy {
+			// dev_requeue_skb keeps it for the next qdisc run; the
+			// model has no queue to keep it in, and drops it.
+			skb.dropReason(dropQdiscDrop)
+		}
 		return NET_XMIT_SUCCESS
 	}
 	// The noqueue path checks IFF_UP: the queue runs only while the

@@ -163,6 +163,7 @@ type Driver struct {
 	OpenFn    func(dev *netdevice.Device, p *Priv) error
 	StopFn    func(dev *netdevice.Device, p *Priv) error
 	XmitFn    func(skb *skbuff.SkBuff, dev *netdevice.Device) netdevice.TxOutcome
+	SetupFn   func(dev *netdevice.Device) // runs last in Setup, when set
 	mu        sync.Mutex
 	devs      []*netdevice.Device
 	SetupSeen []string
@@ -182,6 +183,9 @@ func (d *Driver) Setup(dev *netdevice.Device) {
 	dev.SetType(d.DevType)
 	dev.SetFlags(netdevice.FlagNoARP)
 	dev.SetPcpuStatType(netdevice.StatLstats)
+	if d.SetupFn != nil {
+		d.SetupFn(dev)
+	}
 	d.mu.Lock()
 	d.devs = append(d.devs, dev)
 	d.mu.Unlock()
