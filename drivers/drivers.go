@@ -25,9 +25,10 @@ func Install(k *net.Kernel) error {
 	return nil
 }
 
-// NewKernel boots a model kernel with the stock modules installed.
-func NewKernel() *net.Kernel {
-	k := net.NewKernel()
+// NewKernel boots a model kernel with the options given and the stock
+// modules installed.
+func NewKernel(opts ...net.Option) *net.Kernel {
+	k := net.NewKernel(opts...)
 	if err := Install(k); err != nil {
 		panic("drivers: " + err.Error())
 	}

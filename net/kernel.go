@@ -5,6 +5,8 @@ import (
 	stdnet "net"
 	"time"
 
+	"github.com/jsimonetti/rtnetlink/v2"
+
 	"github.com/knetlab/knet/internal/core"
 	"github.com/knetlab/knet/internal/kernelref"
 )
@@ -125,9 +127,10 @@ type Link struct {
 	// bytes ("02:00:00:00:00:01"), "" for a device without one.
 	Addr string
 	// Carrier is netif_carrier_ok; Operstate the RFC 2863 state as
-	// IFLA_OPERSTATE reports it (IF_OPER_DOWN while the device is down).
+	// IFLA_OPERSTATE reports it (IF_OPER_DOWN while the device is down),
+	// in the type a jsimonetti/rtnetlink client reads it as.
 	Carrier   bool
-	Operstate uint8
+	Operstate rtnetlink.OperationalState
 	// Qdisc names the root qdisc (IFLA_QDISC).
 	Qdisc string
 }
@@ -137,12 +140,12 @@ func (ns *Namespace) Links() []Link {
 	var out []Link
 	ns.n.ForEachDev(func(d *core.NetDevice) {
 		l := Link{Index: d.Ifindex(), Name: d.Name(), Up: d.IsUp(), MTU: d.MTU, Type: d.Type,
-			Carrier: d.CarrierOK(), Qdisc: d.Qdisc(), Operstate: core.IF_OPER_DOWN}
+			Carrier: d.CarrierOK(), Qdisc: d.Qdisc(), Operstate: rtnetlink.OperStateDown}
 		if d.AddrLen != 0 {
 			l.Addr = stdnet.HardwareAddr(d.DevAddr[:d.AddrLen]).String()
 		}
 		if d.Running() {
-			l.Operstate = d.Operstate()
+			l.Operstate = rtnetlink.OperationalState(d.Operstate())
 		}
 		if ops := d.LinkOps(); ops != nil {
 			l.Kind = ops.Kind
@@ -176,15 +179,3 @@ func (ns *Namespace) FD() int { return ns.n.FD() }
 // value of IFLA_NET_NS_PID or NETNSA_PID (`ip link set DEV netns PID`).
 // The process exits when the namespace goes.
 func (ns *Namespace) PID() uint32 { return ns.n.PID() }
-
-// Operational states (RFC 2863, IF_OPER_* of include/uapi/linux/if.h), the
-// values of Link.Operstate and IFLA_OPERSTATE.
-const (
-	OperUnknown        = core.IF_OPER_UNKNOWN
-	OperNotPresent     = core.IF_OPER_NOTPRESENT
-	OperDown           = core.IF_OPER_DOWN
-	OperLowerLayerDown = core.IF_OPER_LOWERLAYERDOWN
-	OperTesting        = core.IF_OPER_TESTING
-	OperDormant        = core.IF_OPER_DORMANT
-	OperUp             = core.IF_OPER_UP
-)

@@ -113,7 +113,7 @@ func TestAddressAndCarrier(t *testing.T) {
 	if err := set(&rtnetlink.LinkAttributes{Address: mac(t, "01:00:00:00:00:07")}); !errors.Is(err, unix.EADDRNOTAVAIL) {
 		t.Errorf("multicast address: %v, want EADDRNOTAVAIL", err)
 	}
-	if l := link(t, ns, "d0"); l.Addr != "02:00:00:00:00:07" || l.Operstate != net.OperUnknown {
+	if l := link(t, ns, "d0"); l.Addr != "02:00:00:00:00:07" || l.Operstate != rtnetlink.OperStateUnknown {
 		t.Errorf("d0 %+v, want the new address and operstate UNKNOWN", l)
 	}
 	// jsimonetti/rtnetlink does not encode IFLA_CARRIER: build it.
@@ -130,24 +130,24 @@ func TestAddressAndCarrier(t *testing.T) {
 	if err := carrier(0); err != nil {
 		t.Fatal(err)
 	}
-	if l := link(t, ns, "d0"); l.Carrier || l.Operstate != net.OperDown {
+	if l := link(t, ns, "d0"); l.Carrier || l.Operstate != rtnetlink.OperStateDown {
 		t.Errorf("carrier off: %+v, want no carrier, operstate DOWN", l)
 	}
 	if err := carrier(1); err != nil {
 		t.Fatal(err)
 	}
-	if l := link(t, ns, "d0"); !l.Carrier || l.Operstate != net.OperUp {
+	if l := link(t, ns, "d0"); !l.Carrier || l.Operstate != rtnetlink.OperStateUp {
 		t.Errorf("carrier on: %+v, want carrier and UP (an urgent event: the queue was deactivated)", l)
 	}
 	// A second carrier loss within the second waits for linkwatch.
 	if err := carrier(0); err != nil {
 		t.Fatal(err)
 	}
-	if l := link(t, ns, "d0"); l.Carrier || l.Operstate != net.OperUp {
+	if l := link(t, ns, "d0"); l.Carrier || l.Operstate != rtnetlink.OperStateUp {
 		t.Errorf("carrier off again at once: %+v, want no carrier but still UP until linkwatch runs", l)
 	}
 	clock.Advance(time.Second)
-	if l := link(t, ns, "d0"); l.Operstate != net.OperDown {
+	if l := link(t, ns, "d0"); l.Operstate != rtnetlink.OperStateDown {
 		t.Errorf("a second later: %+v, want DOWN", l)
 	}
 	lm, _, _ := r.Get("d0")

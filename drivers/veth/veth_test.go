@@ -127,7 +127,7 @@ func TestCarrier(t *testing.T) {
 	if err := r.Up("v0"); err != nil {
 		t.Fatal(err)
 	}
-	if l := link(t, ns, "v0"); l.Carrier || l.Operstate != net.OperLowerLayerDown {
+	if l := link(t, ns, "v0"); l.Carrier || l.Operstate != rtnetlink.OperStateLowerLayerDown {
 		t.Errorf("v0 up, v1 down: %+v, want no carrier, LOWERLAYERDOWN", l)
 	}
 	lm, _, _ := r.Get("v0")
@@ -138,14 +138,14 @@ func TestCarrier(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"v0", "v1"} {
-		if l := link(t, ns, name); !l.Carrier || l.Operstate != net.OperUp || l.Qdisc != "noqueue" {
+		if l := link(t, ns, name); !l.Carrier || l.Operstate != rtnetlink.OperStateUp || l.Qdisc != "noqueue" {
 			t.Errorf("both up: %+v, want carrier, UP, noqueue", l)
 		}
 	}
 	if err := r.Down("v1"); err != nil {
 		t.Fatal(err)
 	}
-	if l := link(t, ns, "v0"); l.Carrier || l.Operstate != net.OperLowerLayerDown {
+	if l := link(t, ns, "v0"); l.Carrier || l.Operstate != rtnetlink.OperStateLowerLayerDown {
 		t.Errorf("v1 down again: v0 %+v, want no carrier, LOWERLAYERDOWN", l)
 	}
 }
