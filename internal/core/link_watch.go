@@ -26,6 +26,12 @@ type linkwatchState struct {
 	scheduled bool          // linkwatch_work is pending
 	due       time.Duration // when it runs
 	pending   atomic.Bool   // scheduled, readable without mu
+
+	// runMu serialises runs of linkwatch_event, and running is set while
+	// one holds it: a system call on its way out waits for a run that a
+	// timer started, so the work it queued is done when it returns.
+	runMu   sync.Mutex
+	running atomic.Bool
 }
 
 // defaultOperstate is default_operstate.
@@ -144,7 +150,15 @@ func (lw *linkwatchState) scheduleLocked(k *Kernel, urgent bool) {
 }
 
 // runIfDue runs linkwatch_event if the delayed work has fallen due.
+// It must not be called with RTNL held.
 func (lw *linkwatchState) runIfDue(k *Kernel) {
+	if !lw.pending.Load() && !lw.running.Load() {
+		return
+	}
+	lw.runMu.Lock()
+	defer lw.runMu.Unlock()
+	lw.running.Store(true)
+	defer lw.running.Store(false)
 	for lw.pending.Load() {
 		lw.mu.Lock()
 		if !lw.scheduled || lw.due > k.jiffies() {
