@@ -129,6 +129,11 @@ type Net struct {
 	k  *Kernel
 	id uint64
 
+	// Guarded by k.nsFilesMu: the namespace's entries in k.nsFiles and
+	// k.nsPids, 0 until first asked for.
+	fd  int
+	pid uint32
+
 	// Guarded by RTNL.
 	devByName   map[string]*NetDevice
 	devByIndex  map[int]*NetDevice
@@ -307,18 +312,15 @@ func (n *Net) FD() int {
 	k := n.k
 	k.nsFilesMu.Lock()
 	defer k.nsFilesMu.Unlock()
-	for fd, m := range k.nsFiles {
-		if m == n {
-			return fd
+	if n.fd == 0 {
+		if n.dead.Load() {
+			return -1
 		}
+		n.fd = k.nextFD
+		k.nextFD++
+		k.nsFiles[n.fd] = n
 	}
-	if n.dead.Load() {
-		return -1
-	}
-	fd := k.nextFD
-	k.nextFD++
-	k.nsFiles[fd] = n
-	return fd
+	return n.fd
 }
 
 // PID is a process that lives in the namespace (one the model keeps for
@@ -328,18 +330,15 @@ func (n *Net) PID() uint32 {
 	k := n.k
 	k.nsFilesMu.Lock()
 	defer k.nsFilesMu.Unlock()
-	for pid, m := range k.nsPids {
-		if m == n {
-			return pid
+	if n.pid == 0 {
+		if n.dead.Load() {
+			return 0
 		}
+		n.pid = k.nextPid
+		k.nextPid++
+		k.nsPids[n.pid] = n
 	}
-	if n.dead.Load() {
-		return 0
-	}
-	pid := k.nextPid
-	k.nextPid++
-	k.nsPids[pid] = n
-	return pid
+	return n.pid
 }
 
 // getNetNsByFd is get_net_ns_by_fd: EBADF for a descriptor nothing is
@@ -370,16 +369,9 @@ func (k *Kernel) getNetNsByPid(pid uint32) (*Net, error) {
 func (k *Kernel) forgetNsFiles(n *Net) {
 	k.nsFilesMu.Lock()
 	defer k.nsFilesMu.Unlock()
-	for fd, m := range k.nsFiles {
-		if m == n {
-			delete(k.nsFiles, fd)
-		}
-	}
-	for pid, m := range k.nsPids {
-		if m == n {
-			delete(k.nsPids, pid)
-		}
-	}
+	delete(k.nsFiles, n.fd)
+	delete(k.nsPids, n.pid)
+	n.fd, n.pid = 0, 0
 }
 
 // Network namespace ids (net/core/net_namespace.c): each namespace numbers
