@@ -38,6 +38,19 @@ func attr(t *testing.T, msg []byte, typ uint16) (uint32, bool) {
 	return v, found
 }
 
+// newPair boots a kernel and makes the pair v0/v1 in init_net through a
+// Route.
+func newPair(t *testing.T) (*net.Kernel, *net.Namespace, *knettest.Route) {
+	t.Helper()
+	k := knettest.NewKernel(t)
+	ns := k.InitNet()
+	r := knettest.Dial(t, ns)
+	if err := r.NewLink(pair("v0", &rtnetlink.LinkAttributes{Name: "v1"})); err != nil {
+		t.Fatal(err)
+	}
+	return k, ns, r
+}
+
 func link(t *testing.T, ns *net.Namespace, name string) net.Link {
 	t.Helper()
 	l, ok := ns.Link(name)
@@ -64,12 +77,7 @@ func frame(dst []byte, n int) []byte {
 }
 
 func TestCreatePair(t *testing.T) {
-	k := knettest.NewKernel(t)
-	ns := k.InitNet()
-	r := knettest.Dial(t, ns)
-	if err := r.NewLink(pair("v0", &rtnetlink.LinkAttributes{Name: "v1"})); err != nil {
-		t.Fatal(err)
-	}
+	k, ns, r := newPair(t)
 	if !k.ModuleLoaded("veth") {
 		t.Error("creating a veth did not load rtnl-link-veth")
 	}
@@ -118,12 +126,7 @@ func TestCreatePair(t *testing.T) {
 // TestCarrier: each end has carrier only while both are up; until the
 // other comes up an up end is LOWERLAYERDOWN.
 func TestCarrier(t *testing.T) {
-	k := knettest.NewKernel(t)
-	ns := k.InitNet()
-	r := knettest.Dial(t, ns)
-	if err := r.NewLink(pair("v0", &rtnetlink.LinkAttributes{Name: "v1"})); err != nil {
-		t.Fatal(err)
-	}
+	_, ns, r := newPair(t)
 	if err := r.Up("v0"); err != nil {
 		t.Fatal(err)
 	}
@@ -153,12 +156,7 @@ func TestCarrier(t *testing.T) {
 // TestTransmit: a frame sent on one end is received on the other, with
 // the packet type its destination gives and the counters of both ends.
 func TestTransmit(t *testing.T) {
-	k := knettest.NewKernel(t)
-	ns := k.InitNet()
-	r := knettest.Dial(t, ns)
-	if err := r.NewLink(pair("v0", &rtnetlink.LinkAttributes{Name: "v1"})); err != nil {
-		t.Fatal(err)
-	}
+	k, ns, r := newPair(t)
 	send, err := ns.Capture("v0")
 	if err != nil {
 		t.Fatal(err)
@@ -394,12 +392,7 @@ func TestFaults(t *testing.T) {
 // TestConcurrentTransmit sends on both ends from several goroutines while
 // the ends go down and up: every frame is counted once, somewhere.
 func TestConcurrentTransmit(t *testing.T) {
-	k := knettest.NewKernel(t)
-	ns := k.InitNet()
-	r := knettest.Dial(t, ns)
-	if err := r.NewLink(pair("v0", &rtnetlink.LinkAttributes{Name: "v1"})); err != nil {
-		t.Fatal(err)
-	}
+	k, ns, r := newPair(t)
 	for _, n := range []string{"v0", "v1"} {
 		if err := r.Up(n); err != nil {
 			t.Fatal(err)

@@ -5,49 +5,31 @@
 package linktest
 
 import (
-	"errors"
 	"sync"
 	"testing"
 
 	"github.com/jsimonetti/rtnetlink/v2"
-	"github.com/mdlayher/netlink"
 	"golang.org/x/sys/unix"
 
 	"github.com/knetlab/knet/internal/core"
 	"github.com/knetlab/knet/internal/kernelref"
+	"github.com/knetlab/knet/knettest"
 	"github.com/knetlab/knet/net"
 	"github.com/knetlab/knet/netdevice"
 	"github.com/knetlab/knet/skbuff"
 )
 
-// Client is a NETLINK_ROUTE client with extended acks on.
+// Client is knettest's Route with the shorthands the typed packages'
+// tests use.
 type Client struct {
+	*knettest.Route
 	t testing.TB
-	C *netlink.Conn
 }
 
 // Dial opens a Client on ns, closed at the end of the test.
 func Dial(t testing.TB, ns *net.Namespace) *Client {
 	t.Helper()
-	c, err := ns.Dial(unix.NETLINK_ROUTE, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if err := c.SetOption(netlink.ExtendedAcknowledge, true); err != nil {
-		t.Fatal(err)
-	}
-	return &Client{t: t, C: c}
-}
-
-// Do sends one link request with NLM_F_REQUEST and returns the replies.
-func (c *Client) Do(typ uint16, flags netlink.HeaderFlags, lm *rtnetlink.LinkMessage) ([]netlink.Message, error) {
-	c.t.Helper()
-	b, err := lm.MarshalBinary()
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return c.C.Execute(netlink.Message{Header: netlink.Header{Type: netlink.HeaderType(typ), Flags: netlink.Request | flags}, Data: b})
+	return &Client{Route: knettest.Dial(t, ns), t: t}
 }
 
 // NewLink is `ip link add NAME type KIND [up]`, with attrs merged in.
@@ -63,66 +45,33 @@ func (c *Client) NewLink(name, kind string, up bool, attrs *rtnetlink.LinkAttrib
 	if up {
 		lm.Flags, lm.Change = unix.IFF_UP, unix.IFF_UP
 	}
-	_, err := c.Do(unix.RTM_NEWLINK, netlink.Acknowledge|netlink.Create|netlink.Excl, lm)
-	return err
+	return c.Route.NewLink(lm)
 }
 
 // SetUp is `ip link set NAME up|down`.
 func (c *Client) SetUp(name string, up bool) error {
 	c.t.Helper()
-	lm := &rtnetlink.LinkMessage{Change: unix.IFF_UP, Attributes: &rtnetlink.LinkAttributes{Name: name}}
 	if up {
-		lm.Flags = unix.IFF_UP
+		return c.Up(name)
 	}
-	_, err := c.Do(unix.RTM_NEWLINK, netlink.Acknowledge, lm)
-	return err
+	return c.Down(name)
 }
 
-// Delete is `ip link del NAME`.
-func (c *Client) Delete(name string) error {
-	c.t.Helper()
-	_, err := c.Do(unix.RTM_DELLINK, netlink.Acknowledge, &rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{Name: name}})
-	return err
-}
-
-// Get is `ip link show NAME`: the RTM_NEWLINK reply.
+// Get is `ip link show NAME`: the RTM_NEWLINK reply, decoded.
 func (c *Client) Get(name string) (rtnetlink.LinkMessage, error) {
 	c.t.Helper()
-	msgs, err := c.Do(unix.RTM_GETLINK, 0, &rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{Name: name}})
-	if err != nil {
-		return rtnetlink.LinkMessage{}, err
-	}
-	if len(msgs) != 1 {
-		c.t.Fatalf("RTM_GETLINK %s: %d replies", name, len(msgs))
-	}
-	var lm rtnetlink.LinkMessage
-	if err := lm.UnmarshalBinary(msgs[0].Data); err != nil {
-		c.t.Fatal(err)
-	}
-	return lm, nil
+	lm, _, err := c.Route.Get(name)
+	return lm, err
 }
 
 // Stats64 returns a device's IFLA_STATS64.
 func (c *Client) Stats64(name string) rtnetlink.LinkStats64 {
 	c.t.Helper()
-	lm, err := c.Get(name)
-	if err != nil {
-		c.t.Fatalf("get %s: %v", name, err)
-	}
-	if lm.Attributes.Stats64 == nil {
-		c.t.Fatalf("%s: no IFLA_STATS64", name)
-	}
-	return *lm.Attributes.Stats64
+	return c.Stats(name)
 }
 
 // Errno returns the errno an error from the client carries, 0 for nil.
-func Errno(err error) unix.Errno {
-	var e unix.Errno
-	if err != nil && !errors.As(err, &e) {
-		return unix.Errno(0xffff)
-	}
-	return e
-}
+func Errno(err error) unix.Errno { return knettest.Errno(err) }
 
 // Taps counts the netlink taps listed in all of k's namespaces.
 func Taps(k *net.Kernel) int {
