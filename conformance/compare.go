@@ -24,12 +24,13 @@ type Comparison struct {
 // kernel) after normalising both.
 func Compare(want, got *Result) Comparison {
 	w, g := Normalize(want), Normalize(got)
-	c := Comparison{Scenario: want.Scenario, Match: eventsEqual(w.Events, g.Events) && reflect.DeepEqual(w.NSIDs, g.NSIDs)}
+	nsidsMatch := reflect.DeepEqual(w.NSIDs, g.NSIDs)
+	c := Comparison{Scenario: want.Scenario, Match: eventsEqual(w.Events, g.Events) && nsidsMatch}
 	if c.Match {
 		return c
 	}
 	c.Diff = cmp.Diff(Text(w), Text(g))
-	if !reflect.DeepEqual(w.NSIDs, g.NSIDs) {
+	if !nsidsMatch {
 		c.Bytes = append(c.Bytes, fmt.Sprintf("netns ids at the end differ: want %s got %s", nsidsText(w.NSIDs), nsidsText(g.NSIDs)))
 	}
 	for i := range max(len(w.Events), len(g.Events)) {

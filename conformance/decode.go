@@ -97,6 +97,30 @@ func (d *decoder) ethernet(f []byte, indent string) {
 	}
 }
 
+// withInfoData is tab with IFLA_INFO_DATA decoded by data.
+func withInfoData(tab, data attrTable) attrTable {
+	out := attrTable{}
+	for k, v := range tab {
+		out[k] = v
+	}
+	out[unix.IFLA_INFO_DATA] = attrSpec{"IFLA_INFO_DATA", kNest, data}
+	return out
+}
+
+// ifinfo renders a struct ifinfomsg at p (offset base in the datagram)
+// and the link attributes after it.
+func (d *decoder) ifinfo(p []byte, base int, indent string) {
+	func() {
+		defer d.mark(base, base+16, "ifinfomsg")()
+		d.line(indent, "ifinfomsg family=%d type=%d index=%d flags=%s change=%#x",
+			p[0], ne.Uint16(p[2:]), int32(ne.Uint32(p[4:])), ifFlags(ne.Uint32(p[8:])), ne.Uint32(p[12:]))
+		if p[1] != 0 {
+			d.line(indent, "ifinfomsg pad byte %#x", p[1])
+		}
+	}()
+	d.attrs(p[16:], base+16, indent, iflaAttrs)
+}
+
 func allSame(b []byte, c byte) bool {
 	for _, x := range b {
 		if x != c {
@@ -347,15 +371,7 @@ func (d *decoder) msg(m []byte, l, base, i int, indent string) {
 			d.line(in, "rtgenmsg %x", p)
 			return
 		}
-		func() {
-			defer d.mark(base+16, base+32, "ifinfomsg")()
-			d.line(in, "ifinfomsg family=%d type=%d index=%d flags=%s change=%#x",
-				p[0], ne.Uint16(p[2:]), int32(ne.Uint32(p[4:])), ifFlags(ne.Uint32(p[8:])), ne.Uint32(p[12:]))
-			if p[1] != 0 {
-				d.line(in, "ifinfomsg pad byte %#x", p[1])
-			}
-		}()
-		d.attrs(p[16:], base+32, in, iflaAttrs)
+		d.ifinfo(p, base+16, in)
 	case d.proto == unix.NETLINK_ROUTE && isNSIDMsg(t):
 		if len(p) < 4 {
 			d.mark(base+16, base+len(m), "rtgenmsg")()
@@ -532,9 +548,10 @@ var (
 	// vethAttrs is IFLA_INFO_DATA of kind veth; its VETH_INFO_PEER holds
 	// the peer's ifinfomsg and link attributes.
 	vethAttrs = attrTable{vethInfoPeer: {"VETH_INFO_PEER", kIfinfo, nil}}
-	// infoDataAttrs gives the IFLA_INFO_DATA attributes of a kind.
-	infoDataAttrs = map[string]attrTable{"veth": vethAttrs}
-	policyAttrs   = attrTable{
+	// linkinfoKindAttrs is IFLA_LINKINFO of the kinds whose
+	// IFLA_INFO_DATA the decoder knows.
+	linkinfoKindAttrs = map[string]attrTable{"veth": withInfoData(linkinfoAttrs, vethAttrs)}
+	policyAttrs       = attrTable{
 		1: {"NL_POLICY_TYPE_ATTR_TYPE", kPolicyType, nil}, 2: {"NL_POLICY_TYPE_ATTR_MIN_VALUE_S", kU64, nil},
 		3: {"NL_POLICY_TYPE_ATTR_MAX_VALUE_S", kU64, nil}, 4: {"NL_POLICY_TYPE_ATTR_MIN_VALUE_U", kU64, nil},
 		5: {"NL_POLICY_TYPE_ATTR_MAX_VALUE_U", kU64, nil}, 6: {"NL_POLICY_TYPE_ATTR_MIN_LENGTH", kU32, nil},
@@ -589,21 +606,12 @@ func (d *decoder) attrs(b []byte, base int, indent string, tab attrTable) {
 		func() {
 			defer d.mark(base+off, base+off+((l+3)&^3), spec.name)()
 			d.attr(spec, fmt.Sprintf("%s len=%d%s", spec.name, l, flags), b[off+4:off+l], base+off+4, indent)
-			if pad := b[off+l : min(off+((l+3)&^3), len(b))]; len(pad) > 0 && !allZero(pad) {
+			if pad := b[off+l : min(off+((l+3)&^3), len(b))]; len(pad) > 0 && !allSame(pad, 0) {
 				d.line(indent+"  ", "padding %x", pad)
 			}
 		}()
 		off += (l + 3) &^ 3
 	}
-}
-
-func allZero(b []byte) bool {
-	for _, c := range b {
-		if c != 0 {
-			return false
-		}
-	}
-	return true
 }
 
 func (d *decoder) attr(spec attrSpec, head string, p []byte, base int, indent string) {
@@ -683,12 +691,8 @@ func (d *decoder) attr(spec attrSpec, head string, p []byte, base int, indent st
 	case kLinkinfo:
 		d.line(indent, "%s", head)
 		tab := spec.sub
-		if data, ok := infoDataAttrs[linkinfoKind(p)]; ok {
-			tab = attrTable{}
-			for k, v := range spec.sub {
-				tab[k] = v
-			}
-			tab[unix.IFLA_INFO_DATA] = attrSpec{"IFLA_INFO_DATA", kNest, data}
+		if kt, ok := linkinfoKindAttrs[linkinfoKind(p)]; ok {
+			tab = kt
 		}
 		d.attrs(p, base, indent+"  ", tab)
 	case kIfinfo:
@@ -697,15 +701,7 @@ func (d *decoder) attr(spec attrSpec, head string, p []byte, base int, indent st
 			return
 		}
 		d.line(indent, "%s", head)
-		func() {
-			defer d.mark(base, base+16, "ifinfomsg")()
-			d.line(indent+"  ", "ifinfomsg family=%d type=%d index=%d flags=%s change=%#x",
-				p[0], ne.Uint16(p[2:]), int32(ne.Uint32(p[4:])), ifFlags(ne.Uint32(p[8:])), ne.Uint32(p[12:]))
-			if p[1] != 0 {
-				d.line(indent+"  ", "ifinfomsg pad byte %#x", p[1])
-			}
-		}()
-		d.attrs(p[16:], base+16, indent+"  ", iflaAttrs)
+		d.ifinfo(p, base, indent+"  ")
 	case kNest:
 		d.line(indent, "%s", head)
 		d.attrs(p, base, indent+"  ", spec.sub)

@@ -45,10 +45,10 @@ func steps(sts ...any) []Step { return sc("", "", sts...).Steps }
 
 // openS opens the requester "S": NETLINK_ROUTE with NETLINK_EXT_ACK, as
 // iproute2 opens its sockets.
-func openS() Open { return Open{Sock: "S", Proto: route, Opts: []int{extAck}} }
+func openS() Open { return openSIn("S", "") }
 
 // openL opens a listener bound to RTNLGRP_LINK.
-func openL(name string) Open { return Open{Sock: name, Proto: route, Groups: linkGroups} }
+func openL(name string) Open { return openLG(name, "", linkGroups) }
 
 func send(sock string, ms ...Msg) Send { return Send{Sock: sock, Msgs: ms} }
 
@@ -68,13 +68,7 @@ func msg(typ, flags uint16, seq uint32, l Ifinfo, attrs ...[]byte) Msg {
 // create is `ip link add NAME type nlmon` with an ack: RTM_NEWLINK with
 // CREATE|EXCL; name "" leaves IFLA_IFNAME out.
 func create(seq uint32, name string, extra ...[]byte) Msg {
-	var a [][]byte
-	if name != "" {
-		a = append(a, ifname(name))
-	}
-	a = append(a, linkKind("nlmon"))
-	a = append(a, extra...)
-	return msg(unix.RTM_NEWLINK, fReq|fAck|fCreate|fExcl, seq, Ifinfo{}, a...)
+	return newLink(seq, name, "nlmon", extra...)
 }
 
 // set is `ip link set DEV ...`: RTM_NEWLINK on an existing device by index.

@@ -3,6 +3,7 @@
 package conformance
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -187,7 +188,12 @@ func (e *kernelEnv) open(ns string, o Open) (sock, string, error) {
 	return s, "", nil
 }
 
-func htons(v uint16) uint16 { return v<<8 | v>>8 }
+// htons gives v in network byte order, as a sockaddr_ll field holds it.
+func htons(v uint16) uint16 {
+	var b [2]byte
+	binary.BigEndian.PutUint16(b[:], v)
+	return binary.NativeEndian.Uint16(b[:])
+}
 
 func (e *kernelEnv) capture(ns, dev string) (capSock, error) {
 	idx, err := e.ifindex(ns, dev)

@@ -126,15 +126,7 @@ func requestedMACs(r *Result) map[[6]byte]bool {
 			case unix.IFLA_ADDRESS, unix.IFLA_BROADCAST, unix.IFLA_PERM_ADDRESS:
 				add(a[4:])
 			case unix.IFLA_LINKINFO:
-				forAttrs(a[4:], func(t uint16, d []byte) {
-					if t == unix.IFLA_INFO_DATA {
-						forAttrs(d[4:], func(t uint16, p []byte) {
-							if t == vethInfoPeer && len(p) >= 4+16 {
-								fromLink(p[4+16:])
-							}
-						})
-					}
-				})
+				forVethPeer(a, func(peer []byte) { fromLink(peer[4+16:]) })
 			}
 		})
 	}
@@ -361,7 +353,7 @@ func (n *normalizer) msgs(ns string, proto int, b []byte) {
 					mapU32(a, 4, func(v uint32) uint32 { return n.index(linkNS, v) })
 				case t == unix.IFLA_NEW_IFINDEX && len(a) == 8:
 					mapU32(a, 4, func(v uint32) uint32 { return n.index(newNS, v) })
-				case (t == unix.IFLA_ADDRESS || t == unix.IFLA_PERM_ADDRESS):
+				case t == unix.IFLA_ADDRESS || t == unix.IFLA_PERM_ADDRESS:
 					n.mac(a[4:])
 				case t == unix.IFLA_AF_SPEC && withCacheinfo:
 					forAttrs(a[4:], func(fam uint16, f []byte) {
@@ -386,27 +378,19 @@ func (n *normalizer) msgs(ns string, proto int, b []byte) {
 // the peer in the requester's namespace unless told otherwise).
 func (n *normalizer) peerIndex(ns string, attrs []byte) {
 	forAttrs(attrs, func(t uint16, a []byte) {
-		if t != unix.IFLA_LINKINFO || linkinfoKind(a[4:]) != "veth" {
+		if t != unix.IFLA_LINKINFO {
 			return
 		}
-		forAttrs(a[4:], func(t uint16, d []byte) {
-			if t != unix.IFLA_INFO_DATA {
-				return
-			}
-			forAttrs(d[4:], func(t uint16, p []byte) {
-				if t != vethInfoPeer || len(p) < 4+16 {
-					return
-				}
-				peerNS := ns
-				forAttrs(p[4+16:], func(t uint16, x []byte) {
-					if (t == unix.IFLA_NET_NS_FD || t == unix.IFLA_NET_NS_PID) && len(x) == 8 {
-						if name, _, ok := parseNSRef(ne.Uint32(x[4:])); ok {
-							peerNS = name
-						}
+		forVethPeer(a, func(p []byte) {
+			peerNS := ns
+			forAttrs(p[4+16:], func(t uint16, x []byte) {
+				if (t == unix.IFLA_NET_NS_FD || t == unix.IFLA_NET_NS_PID) && len(x) == 8 {
+					if name, _, ok := parseNSRef(ne.Uint32(x[4:])); ok {
+						peerNS = name
 					}
-				})
-				mapU32(p, 4+4, func(v uint32) uint32 { return n.index(peerNS, v) })
+				}
 			})
+			mapU32(p, 4+4, func(v uint32) uint32 { return n.index(peerNS, v) })
 		})
 	})
 }

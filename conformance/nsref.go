@@ -146,20 +146,27 @@ func linkNSRefs(attrs []byte, f func(pid bool, v []byte)) {
 				f(t == unix.IFLA_NET_NS_PID, a[4:8])
 			}
 		case unix.IFLA_LINKINFO:
-			if linkinfoKind(a[4:]) != "veth" {
-				return
-			}
-			forAttrs(a[4:], func(t uint16, d []byte) {
-				if t != unix.IFLA_INFO_DATA {
-					return
-				}
-				forAttrs(d[4:], func(t uint16, p []byte) {
-					if t == vethInfoPeer && len(p) >= 4+16 {
-						linkNSRefs(p[4+16:], f)
-					}
-				})
-			})
+			forVethPeer(a, func(peer []byte) { linkNSRefs(peer[4+16:], f) })
 		}
+	})
+}
+
+// forVethPeer calls fn with the VETH_INFO_PEER attribute (header,
+// ifinfomsg, then the peer's link attributes) of linkinfo, an
+// IFLA_LINKINFO attribute, if it is a veth's and carries one.
+func forVethPeer(linkinfo []byte, fn func(peer []byte)) {
+	if linkinfoKind(linkinfo[4:]) != "veth" {
+		return
+	}
+	forAttrs(linkinfo[4:], func(t uint16, d []byte) {
+		if t != unix.IFLA_INFO_DATA {
+			return
+		}
+		forAttrs(d[4:], func(t uint16, p []byte) {
+			if t == vethInfoPeer && len(p) >= 4+16 {
+				fn(p)
+			}
+		})
 	})
 }
 

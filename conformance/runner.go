@@ -159,8 +159,7 @@ func (r *runner) nsids() map[string]map[string]int32 {
 				continue
 			}
 			seq++
-			m := Msg{Type: unix.RTM_GETNSID, Flags: unix.NLM_F_REQUEST, Seq: seq, Body: Cat(make([]byte, 4), A(netnsaFD, U32(fd)))}
-			b, _ := m.encode(nil)
+			b, _ := nsidMsg(unix.RTM_GETNSID, fReq, seq, A(netnsaFD, U32(fd))).encode(nil)
 			if s.send(b, 0, 0) != nil {
 				continue
 			}
@@ -236,6 +235,18 @@ func (r *runner) add(ev Event) {
 	r.res.Events = append(r.res.Events, ev)
 }
 
+// capture returns the capture opened as name; nil and no error for one
+// whose opening failed (its steps do nothing: the failure is an event).
+func (r *runner) capture(name string) (capSock, error) {
+	if c, ok := r.caps[name]; ok {
+		return c, nil
+	}
+	if r.failedCaps[name] {
+		return nil, nil
+	}
+	return nil, fmt.Errorf("no capture %q", name)
+}
+
 func (r *runner) sock(name string) (*runSock, error) {
 	s, ok := r.socks[name]
 	if !ok {
@@ -295,23 +306,14 @@ func (r *runner) do(st Step) error {
 		}
 		var b []byte
 		for _, m := range st.Msgs {
-			var missing string
-			mb, err := m.encode(func(dev string) (int32, error) {
-				idx, err := r.e.ifindex(s.ns, dev)
-				if err != nil {
-					missing = dev
-				}
-				return idx, err
-			})
-			if err != nil && missing != "" {
-				// The device the request names does not exist: a
-				// backend that failed to create it. The datagram is
-				// not sent; the event shows why.
-				r.add(Event{Kind: EvError, NS: s.ns, Sock: st.Sock, Proto: s.proto, Op: "ifindex of " + missing, Errno: errnoString(err)})
-				return nil
-			}
+			mb, err := m.encode(func(dev string) (int32, error) { return r.e.ifindex(s.ns, dev) })
 			if err != nil {
-				return err
+				// The device the request names does not exist (encode
+				// fails for nothing else): a backend that failed to
+				// create it. The datagram is not sent; the event shows
+				// why.
+				r.add(Event{Kind: EvError, NS: s.ns, Sock: st.Sock, Proto: s.proto, Op: "ifindex of " + m.Link.Dev, Errno: errnoString(err)})
+				return nil
 			}
 			b = append(b, mb...)
 		}
@@ -382,12 +384,9 @@ func (r *runner) do(st Step) error {
 		r.caps[st.Cap] = c
 		r.capNS[st.Cap] = ns
 	case DrainCapture:
-		c, ok := r.caps[st.Cap]
-		if !ok {
-			if r.failedCaps[st.Cap] {
-				return nil
-			}
-			return fmt.Errorf("no capture %q", st.Cap)
+		c, err := r.capture(st.Cap)
+		if c == nil {
+			return err
 		}
 		r.e.settle()
 		r.drainCapture(st.Cap, c)
@@ -415,14 +414,11 @@ func (r *runner) do(st Step) error {
 		err := r.e.unload(st.Module, st.WaitIdle)
 		r.add(Event{Kind: EvUnload, Op: "delete_module " + st.Module, Errno: errnoString(err)})
 	case SendFrame:
-		c, ok := r.caps[st.Cap]
-		if !ok {
-			if r.failedCaps[st.Cap] {
-				return nil
-			}
-			return fmt.Errorf("no capture %q", st.Cap)
+		c, err := r.capture(st.Cap)
+		if c == nil {
+			return err
 		}
-		err := c.send(st.Frame)
+		err = c.send(st.Frame)
 		r.add(Event{Kind: EvSendFrame, NS: r.capNS[st.Cap], Sock: st.Cap, Len: len(st.Frame),
 			Data: append(Hex(nil), st.Frame...), Errno: errnoString(err)})
 	case Sleep:

@@ -200,13 +200,9 @@ func (m Msg) encode(index func(dev string) (int32, error)) ([]byte, error) {
 				return nil, fmt.Errorf("ifindex of %s: %w", m.Link.Dev, err)
 			}
 		}
-		l := make([]byte, 16)
-		l[0] = m.Link.Family
-		binary.NativeEndian.PutUint16(l[2:], m.Link.Type)
-		binary.NativeEndian.PutUint32(l[4:], uint32(idx))
-		binary.NativeEndian.PutUint32(l[8:], m.Link.Flags)
-		binary.NativeEndian.PutUint32(l[12:], m.Link.Change)
-		b = append(b, l...)
+		l := *m.Link
+		l.Index = idx
+		b = append(b, ifinfoBytes(l)...)
 	}
 	b = append(b, m.Body...)
 	n := uint32(len(b))

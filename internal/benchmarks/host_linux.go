@@ -3,6 +3,7 @@
 package benchmarks
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	stdnet "net"
@@ -179,7 +180,7 @@ func (h *host) Packet(dev string) (PacketSock, error) {
 		if fd, err = unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0); err != nil {
 			return fmt.Errorf("socket: %w", err)
 		}
-		if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: 0x0300, Ifindex: ifi.Index}); err != nil {
+		if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: ifi.Index}); err != nil {
 			unix.Close(fd)
 			return fmt.Errorf("bind: %w", err)
 		}
@@ -203,6 +204,13 @@ func (p *hostPacket) Send(b []byte) error {
 }
 
 func (p *hostPacket) Close() error { return unix.Close(p.fd) }
+
+// htons gives v in network byte order, as a sockaddr_ll field holds it.
+func htons(v uint16) uint16 {
+	var b [2]byte
+	binary.BigEndian.PutUint16(b[:], v)
+	return binary.NativeEndian.Uint16(b[:])
+}
 
 // Dial implements Env: mdlayher/netlink's own Linux Conn, entering the
 // namespace through Config.NetNS.

@@ -164,28 +164,23 @@ func dump(total int) func(Env) (*Prepared, error) {
 }
 
 func createDelete(env Env) (*Prepared, error) {
-	s, err := env.Socket()
-	if err != nil {
-		return nil, err
-	}
-	p := &Prepared{Note: env.LinkKind()}
-	p.onClose(s.Close)
-	newReq, delReq := NewlinkReq("kbcd0", env.LinkKind(), 0), DellinkReq("kbcd0")
-	buf := make([]byte, RecvBufSize)
-	p.Ops = []Op{func() (int, error) { return 1, CreateDelete(s, newReq, delReq, buf) }}
-	return p, nil
+	return createDeleteOf(env, "kbcd0", env.LinkKind())
 }
 
 // vethCreateDelete is `ip link add kbv0 type veth peer name kbv0p` and
 // `ip link del kbv0`, the pair both ways.
-func vethCreateDelete(env Env) (*Prepared, error) {
+func vethCreateDelete(env Env) (*Prepared, error) { return createDeleteOf(env, "kbv0", "veth") }
+
+// createDeleteOf creates and deletes the link name of kind, one request
+// each.
+func createDeleteOf(env Env, name, kind string) (*Prepared, error) {
 	s, err := env.Socket()
 	if err != nil {
 		return nil, err
 	}
-	p := &Prepared{Note: "veth"}
+	p := &Prepared{Note: kind}
 	p.onClose(s.Close)
-	newReq, delReq := NewlinkReq("kbv0", "veth", 0), DellinkReq("kbv0")
+	newReq, delReq := NewlinkReq(name, kind, 0), DellinkReq(name)
 	buf := make([]byte, RecvBufSize)
 	p.Ops = []Op{func() (int, error) { return 1, CreateDelete(s, newReq, delReq, buf) }}
 	return p, nil

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/knetlab/knet/net/nettest"
 )
 
 // smoke runs every workload's Op a few times on env. dump_10000 is
@@ -154,21 +156,20 @@ func linkStats64(t *testing.T, s Sock, name string) [8]uint64 {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := checkNewlink(buf[:n]); err != nil {
+		t.Fatal(err)
+	}
 	var out [8]uint64
 	found := false
-	for off := 32; off+4 <= n; {
-		l := int(binary.NativeEndian.Uint16(buf[off:]))
-		if l < 4 || off+l > n {
-			break
-		}
-		if binary.NativeEndian.Uint16(buf[off+2:]) == unix.IFLA_STATS64 {
+	attrs := buf[32:n]
+	nettest.AttrWalk(attrs, func(typ uint16, off, l int) {
+		if typ == unix.IFLA_STATS64 && l >= 4+8*len(out) {
 			for i := range out {
-				out[i] = binary.NativeEndian.Uint64(buf[off+4+8*i:])
+				out[i] = binary.NativeEndian.Uint64(attrs[off+4+8*i:])
 			}
 			found = true
 		}
-		off += align4(l)
-	}
+	})
 	if !found {
 		t.Fatalf("%s: no IFLA_STATS64 in the reply", name)
 	}
