@@ -8,6 +8,7 @@
 package knettest
 
 import (
+	stdnet "net"
 	"testing"
 
 	"github.com/knetlab/knet/drivers"
@@ -29,4 +30,26 @@ func NewKernel(t testing.TB, opts ...net.Option) *net.Kernel {
 		}
 	})
 	return k
+}
+
+// Link returns the snapshot of the device name in ns (net.Namespace.Link),
+// failing the test at once if there is none.
+func Link(t testing.TB, ns *net.Namespace, name string) net.Link {
+	t.Helper()
+	l, ok := ns.Link(name)
+	if !ok {
+		t.Fatalf("%s: no device %s", ns, name)
+	}
+	return l
+}
+
+// MAC parses a colon-separated hardware address such as a net.Link's
+// Addr ("02:00:00:00:00:01"), failing the test at once if it is not one.
+func MAC(t testing.TB, s string) stdnet.HardwareAddr {
+	t.Helper()
+	a, err := stdnet.ParseMAC(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -42,3 +42,13 @@ func TestNewKernelChecksAtCleanup(t *testing.T) {
 		t.Errorf("a consistent kernel was reported: %v", r.errs)
 	}
 }
+
+func TestLinkAndMAC(t *testing.T) {
+	k := knettest.NewKernel(t)
+	if l := knettest.Link(t, k.InitNet(), "lo"); l.Index != 1 {
+		t.Errorf("lo has index %d, want 1", l.Index)
+	}
+	if a := knettest.MAC(t, "02:00:00:00:00:01"); a.String() != "02:00:00:00:00:01" {
+		t.Errorf("MAC parsed %v", a)
+	}
+}

@@ -55,6 +55,11 @@ type Module struct {
 	Init func(this *ThisModule) (io.Closer, error)
 }
 
+// RtnlLinkAlias is MODULE_ALIAS_RTNL_LINK (include/net/rtnetlink.h): the
+// alias "rtnl-link-<kind>" under which rtnl_newlink's request_module finds
+// the module that registers the link kind, for [Module.Aliases].
+func RtnlLinkAlias(kind string) string { return "rtnl-link-" + kind }
+
 func init() {
 	binding.Module = binding.ModuleHooks{
 		Core: func(m any) (*core.Kernel, *core.Module) {

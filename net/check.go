@@ -28,22 +28,17 @@ const (
 	FaultRegister                      // register_netdevice (the device's kobjects)
 	FaultSkbAlloc                      // alloc_skb: replies, acks, dumps, notifications, frames
 	FaultSkbClone                      // skb_clone: tap copies and broadcast clones
+	numFaultPoints
 )
 
-var faultPoints = [...]core.FaultPoint{
-	FaultNetdevAlloc: core.FailNetdevAlloc,
-	FaultPrivAlloc:   core.FailPrivAlloc,
-	FaultPcpuStats:   core.FailPcpuStats,
-	FaultRegister:    core.FailRegister,
-	FaultSkbAlloc:    core.FailSkbAlloc,
-	FaultSkbClone:    core.FailSkbClone,
-}
-
+// core is the core's fault point. The public constants follow the core's
+// in order, so the conversion is direct; TestFaultPointCore keeps the two
+// lists in step.
 func (p FaultPoint) core() core.FaultPoint {
-	if p < 0 || int(p) >= len(faultPoints) {
+	if p < 0 || p >= numFaultPoints {
 		panic("net: unknown FaultPoint")
 	}
-	return faultPoints[p]
+	return core.FaultPoint(p)
 }
 
 // FailNth makes the nth allocation from now at point fail (1 = the next).

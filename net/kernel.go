@@ -15,7 +15,6 @@ func init() {
 	kernelref.Register(
 		func(k any) *core.Kernel { return k.(*Kernel).k },
 		func(ns any) *core.Net { return ns.(*Namespace).n },
-		func(n *core.Net) any { return namespaceOf(n) },
 	)
 }
 
@@ -61,8 +60,6 @@ func NewKernel(opts ...Option) *Kernel {
 	}
 	k := &Kernel{k: core.NewKernel(o.clock)}
 	k.init = &Namespace{k: k, n: k.k.InitNet()}
-	k.k.SetHandle(k)
-	k.init.n.SetHandle(k.init)
 	return k
 }
 
@@ -76,15 +73,7 @@ func (k *Kernel) NewNamespace() (*Namespace, error) {
 	if err != nil {
 		return nil, wrapErr("unshare", err)
 	}
-	ns := &Namespace{k: k, n: n}
-	n.SetHandle(ns)
-	return ns, nil
-}
-
-// namespaceOf returns the Namespace of a core namespace.
-func namespaceOf(n *core.Net) *Namespace {
-	h, _ := n.Handle().(*Namespace)
-	return h
+	return &Namespace{k: k, n: n}, nil
 }
 
 // Drops counts the frames and messages the kernel dropped, by the reason

@@ -316,6 +316,5 @@ func (ns Namespace) IsZero() bool { return ns.n == nil }
 func init() {
 	binding.Namespace = binding.NamespaceHooks{
 		Core: func(ns any) *core.Net { return ns.(Namespace).n },
-		New:  func(n *core.Net) any { return Namespace{n: n} },
 	}
 }

@@ -45,8 +45,8 @@ type Uniniter[P any] interface {
 }
 
 // AddrValidator is ndo_validate_addr, checked by __dev_open before Open:
-// an error keeps the device down. EthValidateAddr in package etherdevice
-// is what Ethernet drivers use.
+// an error keeps the device down. Ethernet drivers use
+// etherdevice.ValidateAddr (eth_validate_addr).
 type AddrValidator[P any] interface {
 	ValidateAddr(dev *Device, priv *P) error
 }

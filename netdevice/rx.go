@@ -46,5 +46,5 @@ func AllocSkb(dev *Device, data []byte) (*skbuff.SkBuff, error) {
 	if err != nil {
 		return nil, err
 	}
-	return binding.SkBuff.NewOwned(cskb).(*skbuff.SkBuff), nil
+	return binding.SkBuff.New(cskb).(*skbuff.SkBuff), nil
 }

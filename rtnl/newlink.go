@@ -66,9 +66,11 @@ func (c *NewLinkContext[P]) Peer() (ifm IfInfo, attrs *LinkAttrs, ok bool) {
 // returns the device and its private area. The caller registers it
 // (Register) or frees it (Free).
 func (c *NewLinkContext[P]) CreatePeer(name string, assign netdevice.NameAssign, attrs *LinkAttrs) (*netdevice.Device, *P, error) {
-	tb := make([]core.Attr, core.IFLA_MAX+1)
+	var tb []core.Attr
 	if attrs != nil {
 		tb = attrs.tb
+	} else {
+		tb = make([]core.Attr, core.IFLA_MAX+1)
 	}
 	cdev, err := core.RtnlCreateLink(c.params.PeerNetOrLink(), name, uint8(assign), c.r, tb, c.extack)
 	if err != nil {

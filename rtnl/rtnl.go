@@ -195,7 +195,7 @@ func (r *Registration[T, P]) AddDevice(ns *net.Namespace, name string, assign ne
 	if n.Kernel() != r.k {
 		return nil, unix.EINVAL
 	}
-	cdev, err := core.AllocNetdev(r.k, new(privArea[P]), name, uint8(assign), r.setup, 1, 1)
+	cdev, err := core.AllocNetdev(r.k, r.ops.NewPriv(), name, uint8(assign), r.ops.Setup, 1, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -207,6 +207,12 @@ func (r *Registration[T, P]) AddDevice(ns *net.Namespace, name string, assign ne
 		core.FreeNetdev(cdev)
 	}
 	r.k.RtnlUnlock()
+	// Run the linkwatch work the registration queued, as the end of a
+	// system call would. Inside a module's init this repeats what the
+	// load's own exit does (net.Kernel.LoadModule, or the netlink sendmsg
+	// whose RTM_NEWLINK requested the module), but AddDevice may also be
+	// called outside a module load, and it keeps each device's work in
+	// step with its registration.
 	r.k.RunDueWork()
 	if err != nil {
 		return nil, err

@@ -87,10 +87,10 @@ type LinkAttrs struct {
 }
 
 func (a *LinkAttrs) get(attr LinkAttr) *core.Attr {
-	if a == nil || int(attr) <= 0 || int(attr) >= len(a.tb) || !a.tb[attr].Present() {
+	if a == nil {
 		return nil
 	}
-	return &a.tb[attr]
+	return lookup(a.tb, uint16(attr))
 }
 
 // Has reports whether the table carries the attribute (tb[attr] != NULL).
@@ -120,10 +120,10 @@ type DataAttrs struct {
 }
 
 func (a *DataAttrs) get(attr DataAttr) *core.Attr {
-	if a == nil || int(attr) <= 0 || int(attr) >= len(a.tb) || !a.tb[attr].Present() {
+	if a == nil {
 		return nil
 	}
-	return &a.tb[attr]
+	return lookup(a.tb, uint16(attr))
 }
 
 // Has reports whether IFLA_INFO_DATA carries the attribute (data[attr]).
@@ -132,21 +132,9 @@ func (a *DataAttrs) Has(attr DataAttr) bool { return a.get(attr) != nil }
 // U8, U16, U32 and U64 return integer attributes (nla_get_u8 ..
 // nla_get_u64); ok is false if the attribute is absent or too short.
 func (a *DataAttrs) U8(attr DataAttr) (uint8, bool)   { return attrU8(a.get(attr)) }
+func (a *DataAttrs) U16(attr DataAttr) (uint16, bool) { return attrU16(a.get(attr)) }
 func (a *DataAttrs) U32(attr DataAttr) (uint32, bool) { return attrU32(a.get(attr)) }
-func (a *DataAttrs) U16(attr DataAttr) (uint16, bool) {
-	p := a.get(attr)
-	if p == nil || len(p.Data) < 2 {
-		return 0, false
-	}
-	return binary.NativeEndian.Uint16(p.Data), true
-}
-func (a *DataAttrs) U64(attr DataAttr) (uint64, bool) {
-	p := a.get(attr)
-	if p == nil || len(p.Data) < 8 {
-		return 0, false
-	}
-	return binary.NativeEndian.Uint64(p.Data), true
-}
+func (a *DataAttrs) U64(attr DataAttr) (uint64, bool) { return attrU64(a.get(attr)) }
 
 // String returns a string attribute up to its first NUL.
 func (a *DataAttrs) String(attr DataAttr) (string, bool) { return attrString(a.get(attr)) }
@@ -157,6 +145,15 @@ func (a *DataAttrs) Bytes(attr DataAttr) ([]byte, bool) { return attrBytes(a.get
 // Flag reports an NLA_FLAG attribute.
 func (a *DataAttrs) Flag(attr DataAttr) bool { return a.Has(attr) }
 
+// lookup returns tb[attr], or nil if the table does not carry it (type 0
+// is never an attribute).
+func lookup(tb []core.Attr, attr uint16) *core.Attr {
+	if attr == 0 || int(attr) >= len(tb) || !tb[attr].Present() {
+		return nil
+	}
+	return &tb[attr]
+}
+
 func attrU8(a *core.Attr) (uint8, bool) {
 	if a == nil || len(a.Data) < 1 {
 		return 0, false
@@ -164,11 +161,25 @@ func attrU8(a *core.Attr) (uint8, bool) {
 	return a.Data[0], true
 }
 
+func attrU16(a *core.Attr) (uint16, bool) {
+	if a == nil || len(a.Data) < 2 {
+		return 0, false
+	}
+	return binary.NativeEndian.Uint16(a.Data), true
+}
+
 func attrU32(a *core.Attr) (uint32, bool) {
 	if a == nil || len(a.Data) < 4 {
 		return 0, false
 	}
 	return binary.NativeEndian.Uint32(a.Data), true
+}
+
+func attrU64(a *core.Attr) (uint64, bool) {
+	if a == nil || len(a.Data) < 8 {
+		return 0, false
+	}
+	return binary.NativeEndian.Uint64(a.Data), true
 }
 
 func attrString(a *core.Attr) (string, bool) {
@@ -205,7 +216,7 @@ func newValidateContext(tb, data []core.Attr, extack *core.ExtAck) *ValidateCont
 		parseNested(ctx.linkinfo[:], a)
 	}
 	if extack != nil {
-		ctx.extack = &ExtAck{e: extack, link: &ctx.link, data: ctx.data, info: ctx.info}
+		ctx.extack = &ExtAck{e: extack, ctx: ctx}
 	}
 	return ctx
 }
@@ -299,10 +310,8 @@ func (c *ValidateContext) ExtAck() *ExtAck { return c.extack }
 // attribute's position as NLMSGERR_ATTR_OFFS, its offset from the start of
 // the request's nlmsghdr. The methods do nothing on a nil *ExtAck.
 type ExtAck struct {
-	e    *core.ExtAck
-	link *LinkAttrs
-	data *DataAttrs
-	info func(InfoAttr) *core.Attr
+	e   *core.ExtAck
+	ctx *ValidateContext // the request whose attributes SetBad* name
 }
 
 // SetMessage is NL_SET_ERR_MSG: the text the requester reads, such as
@@ -323,15 +332,15 @@ func (x *ExtAck) setBad(a *core.Attr) {
 // the error. It does nothing if the request does not carry attr.
 func (x *ExtAck) SetBadAttr(attr LinkAttr) {
 	if x != nil {
-		x.setBad(x.link.get(attr))
+		x.setBad(x.ctx.link.get(attr))
 	}
 }
 
 // SetBadInfoAttr is NL_SET_BAD_ATTR for an attribute of the IFLA_LINKINFO
 // nest. It does nothing if the request does not carry attr.
 func (x *ExtAck) SetBadInfoAttr(attr InfoAttr) {
-	if x != nil && x.info != nil {
-		x.setBad(x.info(attr))
+	if x != nil {
+		x.setBad(x.ctx.info(attr))
 	}
 }
 
@@ -339,7 +348,7 @@ func (x *ExtAck) SetBadInfoAttr(attr InfoAttr) {
 // does nothing if the request does not carry attr.
 func (x *ExtAck) SetBadDataAttr(attr DataAttr) {
 	if x != nil {
-		x.setBad(x.data.get(attr))
+		x.setBad(x.ctx.data.get(attr))
 	}
 }
 

@@ -55,10 +55,9 @@ type SkBuff struct {
 
 func init() {
 	binding.SkBuff = binding.SkBuffHooks{
-		New:      func(skb *core.SkBuff) any { return &SkBuff{skb: skb} },
-		NewOwned: func(skb *core.SkBuff) any { return &SkBuff{skb: skb} },
-		Settle:   func(s any, outcome int) { s.(*SkBuff).settle(outcome) },
-		Take:     func(s any) *core.SkBuff { return s.(*SkBuff).take() },
+		New:    func(skb *core.SkBuff) any { return &SkBuff{skb: skb} },
+		Settle: func(s any, outcome int) { s.(*SkBuff).settle(outcome) },
+		Take:   func(s any) *core.SkBuff { return s.(*SkBuff).take() },
 	}
 }
 

@@ -36,7 +36,7 @@ const Kind = "dummy"
 // parameter numdummies is the number of devices it creates at load.
 var Module = &module.Module{
 	Name:        "dummy",
-	Aliases:     []string{"rtnl-link-" + Kind},
+	Aliases:     []string{module.RtnlLinkAlias(Kind)},
 	Description: "Dummy netdevice driver which discards all packets sent to it",
 	License:     "GPL",
 	Init:        initModule,

@@ -3,7 +3,6 @@ package dummy_test
 import (
 	"encoding/binary"
 	"errors"
-	stdnet "net"
 	"testing"
 	"time"
 
@@ -16,32 +15,14 @@ import (
 	"github.com/knetlab/knet/net/nettest"
 )
 
-func mac(t *testing.T, s string) stdnet.HardwareAddr {
-	t.Helper()
-	a, err := stdnet.ParseMAC(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
-func link(t *testing.T, ns *net.Namespace, name string) net.Link {
-	t.Helper()
-	l, ok := ns.Link(name)
-	if !ok {
-		t.Fatalf("no device %s", name)
-	}
-	return l
-}
-
 // TestModuleLoad: loading dummy creates numdummies devices in init_net.
 func TestModuleLoad(t *testing.T) {
 	k := knettest.NewKernel(t)
 	if err := k.LoadModule("dummy"); err != nil {
 		t.Fatal(err)
 	}
-	l := link(t, k.InitNet(), "dummy0")
-	a := mac(t, l.Addr)
+	l := knettest.Link(t, k.InitNet(), "dummy0")
+	a := knettest.MAC(t, l.Addr)
 	if l.Kind != "dummy" || l.Up || l.MTU != 1500 || l.Type != unix.ARPHRD_ETHER || a[0]&3 != 2 {
 		t.Errorf("dummy0: %+v", l)
 	}
@@ -74,9 +55,9 @@ func TestValidate(t *testing.T) {
 		want unix.Errno
 	}{
 		{[]byte{2, 0, 0, 0, 1}, unix.EINVAL},
-		{mac(t, "01:00:5e:00:00:01"), unix.EADDRNOTAVAIL},
+		{knettest.MAC(t, "01:00:5e:00:00:01"), unix.EADDRNOTAVAIL},
 		{make([]byte, 6), unix.EADDRNOTAVAIL},
-		{mac(t, "02:00:00:00:00:01"), 0},
+		{knettest.MAC(t, "02:00:00:00:00:01"), 0},
 	} {
 		err := r.NewLink(&rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{Name: "d0", Address: tt.addr,
 			Info: &rtnetlink.LinkInfo{Kind: "dummy"}}})
@@ -84,7 +65,7 @@ func TestValidate(t *testing.T) {
 			t.Errorf("address %x: %v, want %v", tt.addr, err, tt.want)
 		}
 	}
-	if l := link(t, k.InitNet(), "d0"); l.Addr != "02:00:00:00:00:01" {
+	if l := knettest.Link(t, k.InitNet(), "d0"); l.Addr != "02:00:00:00:00:01" {
 		t.Errorf("d0's address %s, want the requested one", l.Addr)
 	}
 }
@@ -107,18 +88,18 @@ func TestAddressAndCarrier(t *testing.T) {
 		a.Name = "d0"
 		return r.Set(&rtnetlink.LinkMessage{Attributes: a})
 	}
-	if err := set(&rtnetlink.LinkAttributes{Address: mac(t, "02:00:00:00:00:07")}); err != nil {
+	if err := set(&rtnetlink.LinkAttributes{Address: knettest.MAC(t, "02:00:00:00:00:07")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := set(&rtnetlink.LinkAttributes{Address: mac(t, "01:00:00:00:00:07")}); !errors.Is(err, unix.EADDRNOTAVAIL) {
+	if err := set(&rtnetlink.LinkAttributes{Address: knettest.MAC(t, "01:00:00:00:00:07")}); !errors.Is(err, unix.EADDRNOTAVAIL) {
 		t.Errorf("multicast address: %v, want EADDRNOTAVAIL", err)
 	}
-	if l := link(t, ns, "d0"); l.Addr != "02:00:00:00:00:07" || l.Operstate != rtnetlink.OperStateUnknown {
+	if l := knettest.Link(t, ns, "d0"); l.Addr != "02:00:00:00:00:07" || l.Operstate != rtnetlink.OperStateUnknown {
 		t.Errorf("d0 %+v, want the new address and operstate UNKNOWN", l)
 	}
 	// jsimonetti/rtnetlink does not encode IFLA_CARRIER: build it.
 	carrier := func(on uint8) error {
-		req := nettest.LinkReq(unix.RTM_NEWLINK, unix.NLM_F_REQUEST|unix.NLM_F_ACK, 0, int32(link(t, ns, "d0").Index), 0, 0,
+		req := nettest.LinkReq(unix.RTM_NEWLINK, unix.NLM_F_REQUEST|unix.NLM_F_ACK, 0, int32(knettest.Link(t, ns, "d0").Index), 0, 0,
 			nettest.Attr(unix.IFLA_CARRIER, []byte{on}))
 		var m netlink.Message
 		if err := m.UnmarshalBinary(req); err != nil {
@@ -130,24 +111,24 @@ func TestAddressAndCarrier(t *testing.T) {
 	if err := carrier(0); err != nil {
 		t.Fatal(err)
 	}
-	if l := link(t, ns, "d0"); l.Carrier || l.Operstate != rtnetlink.OperStateDown {
+	if l := knettest.Link(t, ns, "d0"); l.Carrier || l.Operstate != rtnetlink.OperStateDown {
 		t.Errorf("carrier off: %+v, want no carrier, operstate DOWN", l)
 	}
 	if err := carrier(1); err != nil {
 		t.Fatal(err)
 	}
-	if l := link(t, ns, "d0"); !l.Carrier || l.Operstate != rtnetlink.OperStateUp {
+	if l := knettest.Link(t, ns, "d0"); !l.Carrier || l.Operstate != rtnetlink.OperStateUp {
 		t.Errorf("carrier on: %+v, want carrier and UP (an urgent event: the queue was deactivated)", l)
 	}
 	// A second carrier loss within the second waits for linkwatch.
 	if err := carrier(0); err != nil {
 		t.Fatal(err)
 	}
-	if l := link(t, ns, "d0"); l.Carrier || l.Operstate != rtnetlink.OperStateUp {
+	if l := knettest.Link(t, ns, "d0"); l.Carrier || l.Operstate != rtnetlink.OperStateUp {
 		t.Errorf("carrier off again at once: %+v, want no carrier but still UP until linkwatch runs", l)
 	}
 	clock.Advance(time.Second)
-	if l := link(t, ns, "d0"); l.Operstate != rtnetlink.OperStateDown {
+	if l := knettest.Link(t, ns, "d0"); l.Operstate != rtnetlink.OperStateDown {
 		t.Errorf("a second later: %+v, want DOWN", l)
 	}
 	lm, _, _ := r.Get("d0")
@@ -174,7 +155,7 @@ func TestTransmit(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.TryRead()
-	f := append(mac(t, "ff:ff:ff:ff:ff:ff"), 2, 0, 0, 0, 0, 1)
+	f := append(knettest.MAC(t, "ff:ff:ff:ff:ff:ff"), 2, 0, 0, 0, 0, 1)
 	f = binary.BigEndian.AppendUint16(f, 0x0800)
 	f = append(f, make([]byte, 46)...)
 	for range 3 {
@@ -185,7 +166,7 @@ func TestTransmit(t *testing.T) {
 	if s := r.Stats("d0"); s.TXPackets != 3 || s.TXBytes != 180 || s.RXPackets != 0 {
 		t.Errorf("d0 counters %+v, want tx 3/180", s)
 	}
-	if l := link(t, ns, "d0"); l.Qdisc != "noqueue" {
+	if l := knettest.Link(t, ns, "d0"); l.Qdisc != "noqueue" {
 		t.Errorf("qdisc %q, want noqueue", l.Qdisc)
 	}
 }
@@ -231,10 +212,10 @@ func TestMoveNamespace(t *testing.T) {
 	defer b.Close()
 	ra, rb := knettest.Dial(t, a), knettest.Dial(t, b)
 	if err := ra.NewLink(&rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{
-		Name: "d0", Address: mac(t, "02:00:00:00:00:07"), Info: &rtnetlink.LinkInfo{Kind: "dummy"}}}); err != nil {
+		Name: "d0", Address: knettest.MAC(t, "02:00:00:00:00:07"), Info: &rtnetlink.LinkInfo{Kind: "dummy"}}}); err != nil {
 		t.Fatal(err)
 	}
-	d0 := link(t, a, "d0")
+	d0 := knettest.Link(t, a, "d0")
 	groups := uint32(1<<(unix.RTNLGRP_LINK-1) | 1<<(unix.RTNLGRP_NSID-1))
 	la, err := a.Socket(unix.NETLINK_ROUTE, &net.DialConfig{Groups: groups})
 	if err != nil {
@@ -256,7 +237,7 @@ func TestMoveNamespace(t *testing.T) {
 	if _, ok := a.Link("d0"); ok {
 		t.Error("d0 still in a after the move")
 	}
-	moved := link(t, b, "d0")
+	moved := knettest.Link(t, b, "d0")
 	if moved.Index != d0.Index || moved.Addr != d0.Addr {
 		t.Errorf("in b: index %d address %s, want %d and %s (both kept)", moved.Index, moved.Addr, d0.Index, d0.Addr)
 	}
@@ -280,7 +261,7 @@ func TestMoveNamespace(t *testing.T) {
 	if err := move(rb, moved.Index, rtnetlink.NetNSForPID(a.PID()), "d1"); err != nil {
 		t.Fatal(err)
 	}
-	link(t, a, "d1")
+	knettest.Link(t, a, "d1")
 	if types, _ := notifications(t, la); len(types) != 2 || types[0] != unix.RTM_NEWLINK || types[1] != unix.RTM_NEWLINK {
 		t.Errorf("a's listener got %v, want the arrival and the rename", types)
 	}
@@ -290,8 +271,8 @@ func TestMoveNamespace(t *testing.T) {
 	if err := rb.Add("d1", "dummy"); err != nil {
 		t.Fatal(err)
 	}
-	lo := link(t, a, "lo")
-	d1 := link(t, a, "d1")
+	lo := knettest.Link(t, a, "lo")
+	d1 := knettest.Link(t, a, "d1")
 	for _, tt := range []struct {
 		name   string
 		index  int

@@ -37,7 +37,7 @@ const features = netdevice.FeatureHWCsum | netdevice.FeatureSG | netdevice.Featu
 // devices it creates at load.
 var Module = &module.Module{
 	Name:        "ifb",
-	Aliases:     []string{"rtnl-link-" + Kind},
+	Aliases:     []string{module.RtnlLinkAlias(Kind)},
 	Description: "Intermediate Functional Block (ifb) netdevice driver for sharing of resources and ingress packet queuing",
 	Authors:     []string{"Jamal Hadi Salim"},
 	License:     "GPL",
@@ -73,7 +73,9 @@ func (s *qStats) add(n uint32) {
 }
 
 // queue is struct ifb_q_private without the tasklet and its queues, which
-// only redirected frames use.
+// only redirected frames use. tx stays zero because ifb_ri_tasklet, which
+// counts the redirected frames it sends on, is not modelled; GetStats64
+// still sums it, as ifb_stats64 does.
 type queue struct{ rx, tx qStats }
 
 // private is struct ifb_dev_private.

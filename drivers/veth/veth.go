@@ -43,7 +43,7 @@ const features = netdevice.FeatureSG | netdevice.FeatureFraglist | netdevice.Fea
 // Module is the veth module.
 var Module = &module.Module{
 	Name:        "veth",
-	Aliases:     []string{"rtnl-link-" + Kind},
+	Aliases:     []string{module.RtnlLinkAlias(Kind)},
 	Description: "Virtual Ethernet Tunnel",
 	License:     "GPL v2",
 	Init: func(this *module.ThisModule) (io.Closer, error) {

@@ -3,7 +3,6 @@ package veth_test
 import (
 	"encoding/binary"
 	"errors"
-	stdnet "net"
 	"sync"
 	"testing"
 	"time"
@@ -51,24 +50,6 @@ func newPair(t *testing.T) (*net.Kernel, *net.Namespace, *knettest.Route) {
 	return k, ns, r
 }
 
-func link(t *testing.T, ns *net.Namespace, name string) net.Link {
-	t.Helper()
-	l, ok := ns.Link(name)
-	if !ok {
-		t.Fatalf("%s: no device %s", ns, name)
-	}
-	return l
-}
-
-func mac(t *testing.T, s string) []byte {
-	t.Helper()
-	a, err := stdnet.ParseMAC(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 // frame is an Ethernet frame to dst of a local experimental type.
 func frame(dst []byte, n int) []byte {
 	f := append(append([]byte(nil), dst...), 2, 0, 0, 0, 0, 0x99)
@@ -81,12 +62,12 @@ func TestCreatePair(t *testing.T) {
 	if !k.ModuleLoaded("veth") {
 		t.Error("creating a veth did not load rtnl-link-veth")
 	}
-	v0, v1 := link(t, ns, "v0"), link(t, ns, "v1")
+	v0, v1 := knettest.Link(t, ns, "v0"), knettest.Link(t, ns, "v1")
 	if v1.Index >= v0.Index {
 		t.Errorf("peer v1 has index %d, v0 %d: the peer registers first", v1.Index, v0.Index)
 	}
 	for _, l := range []net.Link{v0, v1} {
-		a := mac(t, l.Addr)
+		a := knettest.MAC(t, l.Addr)
 		if l.Kind != "veth" || l.MTU != 1500 || a[0]&1 != 0 || a[0]&2 == 0 || l.Carrier {
 			t.Errorf("%s: %+v; want veth, MTU 1500, a random unicast locally administered address, no carrier", l.Name, l)
 		}
@@ -110,7 +91,7 @@ func TestCreatePair(t *testing.T) {
 	if err := r.NewLink(&rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{Name: "w0", Info: &rtnetlink.LinkInfo{Kind: "veth"}}}); err != nil {
 		t.Fatal(err)
 	}
-	link(t, ns, "veth0")
+	knettest.Link(t, ns, "veth0")
 
 	// Deleting either end deletes both.
 	if err := r.Delete("v1"); err != nil {
@@ -130,7 +111,7 @@ func TestCarrier(t *testing.T) {
 	if err := r.Up("v0"); err != nil {
 		t.Fatal(err)
 	}
-	if l := link(t, ns, "v0"); l.Carrier || l.Operstate != rtnetlink.OperStateLowerLayerDown {
+	if l := knettest.Link(t, ns, "v0"); l.Carrier || l.Operstate != rtnetlink.OperStateLowerLayerDown {
 		t.Errorf("v0 up, v1 down: %+v, want no carrier, LOWERLAYERDOWN", l)
 	}
 	lm, _, _ := r.Get("v0")
@@ -141,14 +122,14 @@ func TestCarrier(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"v0", "v1"} {
-		if l := link(t, ns, name); !l.Carrier || l.Operstate != rtnetlink.OperStateUp || l.Qdisc != "noqueue" {
+		if l := knettest.Link(t, ns, name); !l.Carrier || l.Operstate != rtnetlink.OperStateUp || l.Qdisc != "noqueue" {
 			t.Errorf("both up: %+v, want carrier, UP, noqueue", l)
 		}
 	}
 	if err := r.Down("v1"); err != nil {
 		t.Fatal(err)
 	}
-	if l := link(t, ns, "v0"); l.Carrier || l.Operstate != rtnetlink.OperStateLowerLayerDown {
+	if l := knettest.Link(t, ns, "v0"); l.Carrier || l.Operstate != rtnetlink.OperStateLowerLayerDown {
 		t.Errorf("v1 down again: v0 %+v, want no carrier, LOWERLAYERDOWN", l)
 	}
 }
@@ -177,15 +158,15 @@ func TestTransmit(t *testing.T) {
 	for _, c := range []*net.Capture{send, watch0, recv} {
 		c.TryRead() // the ENETDOWN of a capture opened on a down device
 	}
-	v1mac := mac(t, link(t, ns, "v1").Addr)
+	v1mac := knettest.MAC(t, knettest.Link(t, ns, "v1").Addr)
 	cases := []struct {
 		dst  []byte
 		want uint8
 	}{
 		{v1mac, unix.PACKET_HOST},
-		{mac(t, "ff:ff:ff:ff:ff:ff"), unix.PACKET_BROADCAST},
-		{mac(t, "33:33:00:00:00:01"), unix.PACKET_MULTICAST},
-		{mac(t, "02:00:00:00:00:42"), unix.PACKET_OTHERHOST},
+		{knettest.MAC(t, "ff:ff:ff:ff:ff:ff"), unix.PACKET_BROADCAST},
+		{knettest.MAC(t, "33:33:00:00:00:01"), unix.PACKET_MULTICAST},
+		{knettest.MAC(t, "02:00:00:00:00:42"), unix.PACKET_OTHERHOST},
 	}
 	for _, c := range cases {
 		if err := send.Send(frame(c.dst, 50)); err != nil {
@@ -254,7 +235,7 @@ func TestPeerInOtherNamespace(t *testing.T) {
 			if _, ok := a.Link("v1"); ok {
 				t.Error("v1 in the requester's namespace")
 			}
-			v1 := link(t, b, "v1")
+			v1 := knettest.Link(t, b, "v1")
 			_, raw, err := ra.Get("v0")
 			if err != nil {
 				t.Fatal(err)
@@ -301,7 +282,7 @@ func TestBadRequests(t *testing.T) {
 	}{
 		{"peer MTU below 68", pair("v0", mtu(67)), unix.EINVAL},
 		{"peer MTU above 65535", pair("v0", mtu(65536)), unix.EINVAL},
-		{"multicast peer address", pair("v0", &rtnetlink.LinkAttributes{Name: "p", Address: mac(t, "01:00:5e:00:00:01")}), unix.EADDRNOTAVAIL},
+		{"multicast peer address", pair("v0", &rtnetlink.LinkAttributes{Name: "p", Address: knettest.MAC(t, "01:00:5e:00:00:01")}), unix.EADDRNOTAVAIL},
 		{"peer name taken", pair("v0", &rtnetlink.LinkAttributes{Name: "taken"}), unix.EEXIST},
 		{"both ends one name", pair("v0", &rtnetlink.LinkAttributes{Name: "v0"}), unix.EEXIST},
 		{"peer netns fd not open", pair("v0", &rtnetlink.LinkAttributes{Name: "p", NetNS: rtnetlink.NetNSForFD(9999)}), unix.EBADF},
@@ -410,7 +391,7 @@ func TestConcurrentTransmit(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range frames {
-				err := c.Send(frame(mac(t, "ff:ff:ff:ff:ff:ff"), 20))
+				err := c.Send(frame(knettest.MAC(t, "ff:ff:ff:ff:ff:ff"), 20))
 				if err != nil && !errors.Is(err, unix.ENETDOWN) && !errors.Is(err, unix.ENOBUFS) {
 					t.Errorf("send: %v", err)
 					return

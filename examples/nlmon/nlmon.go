@@ -44,7 +44,7 @@ const Kind = "nlmon"
 // nlmon device is up, since each up device's tap holds a reference on it.
 var Module = &module.Module{
 	Name:        "nlmon",
-	Aliases:     []string{"rtnl-link-" + Kind},
+	Aliases:     []string{module.RtnlLinkAlias(Kind)},
 	Description: "Netlink monitoring device",
 	Authors:     []string{"Daniel Borkmann <dborkman@redhat.com>", "Mathieu Geli <geli@enseirb.fr>"},
 	License:     "GPL v2",

@@ -31,17 +31,16 @@ type DeviceHooks struct {
 // NamespaceHooks are the accessors package netdevice registers for its
 // netdevice.Namespace.
 type NamespaceHooks struct {
+	// Core returns the struct net behind a netdevice.Namespace.
 	Core func(ns any) *core.Net
-	New  func(n *core.Net) any
 }
 
 // SkBuffHooks are the accessors package skbuff registers for its
 // *skbuff.SkBuff.
 type SkBuffHooks struct {
-	// New wraps an skb lent to a driver for one ndo_start_xmit call.
+	// New wraps an skb the driver owns: one lent to it for one
+	// ndo_start_xmit call, or one it allocated.
 	New func(skb *core.SkBuff) any
-	// NewOwned wraps an skb the driver owns outright (one it allocated).
-	NewOwned func(skb *core.SkBuff) any
 	// Settle ends the driver's ownership when ndo_start_xmit returns with
 	// outcome: SettleOk consumes the skb unless the driver freed it or
 	// passed it on; SettleDropped drops it likewise; SettleBusy hands it

@@ -6,14 +6,13 @@ package kernelref
 import "github.com/knetlab/knet/internal/core"
 
 var (
-	get      func(k any) *core.Kernel
-	getNet   func(ns any) *core.Net
-	toPublic func(n *core.Net) any
+	get    func(k any) *core.Kernel
+	getNet func(ns any) *core.Net
 )
 
 // Register installs the accessors; package net calls it once at init.
-func Register(kernel func(k any) *core.Kernel, net func(ns any) *core.Net, public func(n *core.Net) any) {
-	get, getNet, toPublic = kernel, net, public
+func Register(kernel func(k any) *core.Kernel, net func(ns any) *core.Net) {
+	get, getNet = kernel, net
 }
 
 // Of returns the core kernel behind a *net.Kernel.
@@ -21,6 +20,3 @@ func Of(k any) *core.Kernel { return get(k) }
 
 // NetOf returns the struct net behind a *net.Namespace.
 func NetOf(ns any) *core.Net { return getNet(ns) }
-
-// Namespace returns the *net.Namespace of a core namespace, as any.
-func Namespace(n *core.Net) any { return toPublic(n) }
