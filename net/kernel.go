@@ -129,12 +129,9 @@ func (ns *Namespace) Links() []Link {
 	var out []Link
 	ns.n.ForEachDev(func(d *core.NetDevice) {
 		l := Link{Index: d.Ifindex(), Name: d.Name(), Up: d.IsUp(), MTU: d.MTU, Type: d.Type,
-			Carrier: d.CarrierOK(), Qdisc: d.Qdisc(), Operstate: rtnetlink.OperStateDown}
+			Carrier: d.CarrierOK(), Qdisc: d.Qdisc(), Operstate: rtnetlink.OperationalState(d.ReportedOperstate())}
 		if d.AddrLen != 0 {
 			l.Addr = stdnet.HardwareAddr(d.DevAddr[:d.AddrLen]).String()
-		}
-		if d.Running() {
-			l.Operstate = rtnetlink.OperationalState(d.Operstate())
 		}
 		if ops := d.LinkOps(); ops != nil {
 			l.Kind = ops.Kind

@@ -79,25 +79,23 @@ func init() {
 	inet6StatsAttrs = m.b
 
 	rtnlAfRegister(&rtnlAfOps{
-		family: unix.AF_INET6,
-		rank:   2, // addrconf registers from inet6_init, after inet_init
-		fillLinkAF: func(m nlBuf, dev *NetDevice, extMask uint32) (nlBuf, bool) {
-			ok := inet6FillLinkAF(&m, dev, extMask)
-			return m, ok
-		},
+		family:         unix.AF_INET6,
+		rank:           2, // addrconf registers from inet6_init, after inet_init
+		fillLinkAF:     inet6FillLinkAF,
 		validateLinkAF: inet6ValidateLinkAF,
 		setLinkAF:      inet6SetLinkAF,
 	})
 	rtnlRegister(unix.AF_INET6, RTM_GETLINK, nil, inet6DumpIfinfo, 0)
 }
 
-// inet6FillLinkAF is inet6_fill_link_af.
-func inet6FillLinkAF(m *nlBuf, dev *NetDevice, extMask uint32) bool {
+// inet6FillLinkAF is inet6_fill_link_af, with rtnlAfOps.fillLinkAF's
+// by-value message.
+func inet6FillLinkAF(m nlBuf, dev *NetDevice, extMask uint32) (nlBuf, bool) {
 	if !dev.inet6 {
-		return false
+		return m, false
 	}
-	inet6FillIfla6Attrs(m, dev, extMask)
-	return true
+	inet6FillIfla6Attrs(&m, dev, extMask)
+	return m, true
 }
 
 // inet6FillIfla6Attrs is inet6_fill_ifla6_attrs: the inet6_dev's flags,
@@ -141,14 +139,10 @@ var inet6AfPolicy = func() []nlaPolicy {
 // checkAddrGenMode is check_addr_gen_mode; the model's namespaces have no
 // stable_secret, so stable-privacy is refused as check_stable_privacy
 // refuses it without one.
-func checkAddrGenMode(mode uint8, withDev bool) error {
+func checkAddrGenMode(mode uint8) error {
 	switch mode {
 	case IN6_ADDR_GEN_MODE_EUI64, IN6_ADDR_GEN_MODE_NONE, IN6_ADDR_GEN_MODE_RANDOM:
 		return nil
-	case IN6_ADDR_GEN_MODE_STABLE_PRIVACY:
-		if !withDev {
-			return nil
-		}
 	}
 	return unix.EINVAL
 }
@@ -166,7 +160,7 @@ func inet6ValidateLinkAF(dev *NetDevice, nla *Attr, extack *ExtAck) error {
 		return unix.EINVAL
 	}
 	if tb[IFLA_INET6_ADDR_GEN_MODE].ok {
-		if err := checkAddrGenMode(tb[IFLA_INET6_ADDR_GEN_MODE].U8(), true); err != nil {
+		if err := checkAddrGenMode(tb[IFLA_INET6_ADDR_GEN_MODE].U8()); err != nil {
 			return err
 		}
 	}
@@ -209,13 +203,13 @@ func inet6SetIftoken(dev *NetDevice, token []byte, extack *ExtAck) error {
 		return unix.EINVAL
 	}
 	copy(dev.inet6Token[8:], token[8:16])
-	inet6IfinfoNotify(RTM_NEWLINK, dev)
+	inet6IfinfoNotify(dev)
 	return nil
 }
 
 // inet6IfinfoNotify is inet6_ifinfo_notify: a PF_INET6 RTM_NEWLINK to
 // RTNLGRP_IPV6_IFINFO.
-func inet6IfinfoNotify(typ uint16, dev *NetDevice) {
+func inet6IfinfoNotify(dev *NetDevice) {
 	n := dev.net
 	if !n.HasListeners(NETLINK_ROUTE, RTNLGRP_IPV6_IFINFO) {
 		return
@@ -246,11 +240,7 @@ func inet6FillIfinfo(m *nlBuf, dev *NetDevice, portid, seq uint32, flags uint16)
 	if iflink := devGetIflink(dev); iflink != dev.ifindex {
 		m.putU32(IFLA_LINK, uint32(iflink))
 	}
-	oper := uint8(IF_OPER_DOWN)
-	if dev.running() {
-		oper = dev.operstate
-	}
-	m.putU8(IFLA_OPERSTATE, oper)
+	m.putU8(IFLA_OPERSTATE, dev.ReportedOperstate())
 	pi := m.nestStart(IFLA_PROTINFO)
 	inet6FillIfla6Attrs(m, dev, 0)
 	m.nestEnd(pi)
@@ -323,10 +313,9 @@ func addrconfNetdevUp(dev *NetDevice) {
 // addrconfNetdevChange is addrconf_notify's NETDEV_CHANGE: a link that
 // became ready marks its inet6_dev IF_READY.
 func addrconfNetdevChange(dev *NetDevice) {
-	if !dev.inet6 || dev.PrivFlags&IFF_NO_ADDRCONF != 0 || !addrconfLinkReady(dev) {
-		return
+	if dev.inet6 {
+		addrconfNetdevUp(dev)
 	}
-	dev.inet6Ready = true
 }
 
 // inet6Touch records the inet6_dev time stamp (jiffies as centiseconds

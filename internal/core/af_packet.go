@@ -171,14 +171,15 @@ func devDeliverTaps(skb *SkBuff, dev *NetDevice, pkttype uint8) bool {
 			continue
 		}
 		any = true
-		ps.packetRcv(skb, dev, pkttype)
+		ps.packetRcv(skb, dev, int(ifindex), pkttype)
 	}
 	return any
 }
 
 // packetRcv is packet_rcv for SOCK_RAW: drop when the receive buffer is
-// full, else queue a copy with its sockaddr_ll.
-func (ps *PacketSock) packetRcv(skb *SkBuff, dev *NetDevice, pkttype uint8) {
+// full, else queue a copy with its sockaddr_ll. ifindex is dev's, as
+// devDeliverTaps read it.
+func (ps *PacketSock) packetRcv(skb *SkBuff, dev *NetDevice, ifindex int, pkttype uint8) {
 	truesize := skbTruesize(len(skb.Data))
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
@@ -196,7 +197,7 @@ func (ps *PacketSock) packetRcv(skb *SkBuff, dev *NetDevice, pkttype uint8) {
 		Protocol: skb.Protocol,
 		PktType:  pkttype,
 		Hatype:   dev.Type,
-		Ifindex:  dev.Snapshot().Ifindex,
+		Ifindex:  ifindex,
 		Time:     dev.net.k.wallTime(),
 	}
 	if dev.HeaderOps == HeaderOpsEth && len(data) >= ETH_HLEN {

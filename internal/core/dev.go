@@ -150,9 +150,6 @@ type NetDevice struct {
 	gflags          uint32
 	operstate       uint8
 	linkMode        uint8
-	dormant         bool // __LINK_STATE_DORMANT
-	testing         bool // __LINK_STATE_TESTING
-	protoDown       bool
 	group           uint32
 	promiscuity     uint32
 	allmulti        uint32
@@ -169,7 +166,6 @@ type NetDevice struct {
 	ifalias         string
 	nameAssignType  uint8
 	regState        int
-	rootQdisc       qdiscKind // dev->qdisc
 	rtnlLinkOps     *RtnlLinkOps
 	initializing    bool   // rtnl_link_state == RTNL_LINK_INITIALIZING
 	inet            bool   // an in_device is attached (AF_SPEC carries AF_INET)
@@ -192,6 +188,7 @@ type NetDevice struct {
 	start       atomic.Bool   // __LINK_STATE_START: netif_running
 	nocarrier   atomic.Bool   // __LINK_STATE_NOCARRIER
 	txActive    atomic.Bool   // the transmit queues run on the root qdisc, not noop
+	rootQdisc   atomic.Uint32 // dev->qdisc, a qdiscKind: written under RTNL
 	carrierUp   atomic.Uint32 // carrier_up_count
 	carrierDown atomic.Uint32 // carrier_down_count
 	pcpu        pcpuStats
@@ -220,12 +217,18 @@ func (dev *NetDevice) Snapshot() DevSnapshot {
 	if s := dev.snap.Load(); s != nil {
 		return *s
 	}
-	return DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU, Ifindex: dev.ifindex, Addr: dev.DevAddr, Broadcast: dev.Broadcast}
+	return newDevSnapshot(dev)
 }
 
 // publish republishes the snapshot; RTNL must be held.
 func (dev *NetDevice) publish() {
-	dev.snap.Store(&DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU, Ifindex: dev.ifindex, Addr: dev.DevAddr, Broadcast: dev.Broadcast})
+	s := newDevSnapshot(dev)
+	dev.snap.Store(&s)
+}
+
+// newDevSnapshot copies the device's fields a DevSnapshot holds.
+func newDevSnapshot(dev *NetDevice) DevSnapshot {
+	return DevSnapshot{Name: dev.name, Flags: dev.Flags, MTU: dev.MTU, Ifindex: dev.ifindex, Addr: dev.DevAddr, Broadcast: dev.Broadcast}
 }
 
 // Name is dev->name.
@@ -285,7 +288,7 @@ func (dev *NetDevice) NumTxQueues() uint32 { return dev.numTxQueues }
 func (dev *NetDevice) NumRxQueues() uint32 { return dev.numRxQueues }
 
 // Qdisc names the root qdisc as IFLA_QDISC reports it.
-func (dev *NetDevice) Qdisc() string { return dev.rootQdisc.String() }
+func (dev *NetDevice) Qdisc() string { return dev.qdisc().String() }
 
 // Operstate is dev->operstate.
 func (dev *NetDevice) Operstate() uint8 { return dev.operstate }
@@ -322,7 +325,6 @@ func AllocNetdev(k *Kernel, priv any, name string, assign uint8, setup func(*Net
 		// may read the name (a template until registration resolves it).
 		name:           name,
 		nameAssignType: assign,
-		inet6AddrGen:   IN6_ADDR_GEN_MODE_EUI64,
 	}
 	dev.net = k.initNet // dev_net_set(dev, &init_net) until the caller says otherwise
 	if setup != nil {
@@ -381,34 +383,24 @@ func NetifInheritTSOMax(to, from *NetDevice) {
 // (netdev_queue_update_kobjects, net_rx_queue_update_kobjects): new ones
 // are added in order, surplus ones removed highest first.
 func NetifSetRealNumTxQueues(dev *NetDevice, n uint32) error {
-	if n < 1 || n > dev.numTxQueues {
-		return unix.EINVAL
-	}
-	if dev.regState == NETREG_REGISTERED {
-		updateQueueKobjects(dev, "tx", dev.realNumTxQueues, n)
-	}
-	dev.realNumTxQueues = n
-	return nil
+	return netifSetRealNumQueues(dev, "tx", &dev.realNumTxQueues, dev.numTxQueues, n)
 }
 
 func NetifSetRealNumRxQueues(dev *NetDevice, n uint32) error {
-	if n < 1 || n > dev.numRxQueues {
+	return netifSetRealNumQueues(dev, "rx", &dev.realNumRxQueues, dev.numRxQueues, n)
+}
+
+// netifSetRealNumQueues sets *realNum, the real count of the device's
+// kind ("rx" or "tx") of queues, to n of at most num.
+func netifSetRealNumQueues(dev *NetDevice, kind string, realNum *uint32, num, n uint32) error {
+	if n < 1 || n > num {
 		return unix.EINVAL
 	}
 	if dev.regState == NETREG_REGISTERED {
-		updateQueueKobjects(dev, "rx", dev.realNumRxQueues, n)
+		updateQueueKobjects(dev, kind, *realNum, n)
 	}
-	dev.realNumRxQueues = n
+	*realNum = n
 	return nil
-}
-
-func updateQueueKobjects(dev *NetDevice, kind string, old, n uint32) {
-	for i := old; i < n; i++ {
-		queueUevent(dev, kind, i, kobjAdd)
-	}
-	for i := old; i > n; i-- {
-		queueUevent(dev, kind, i-1, kobjRemove)
-	}
 }
 
 // devValidName is dev_valid_name.
@@ -553,20 +545,18 @@ func (n *Net) RegisterNetdevice(dev *NetDevice) error {
 			return errnoOrEIO(err)
 		}
 	}
-	uninit := func() {
-		if dev.Ops != nil && dev.Ops.Uninit != nil {
-			dev.Ops.Uninit(dev)
-		}
+	// err_free_pcpu and err_uninit: what a later failure undoes.
+	unwind := func(err error) error {
+		dev.pcpu.free()
+		devUninit(dev)
+		return err
 	}
 	if err := dev.pcpu.alloc(n.k, dev.PcpuStatType); err != nil {
-		uninit()
-		return err
+		return unwind(err)
 	}
 	idx, err := n.devIndexReserve(dev.ifindex)
 	if err != nil {
-		dev.pcpu.free()
-		uninit()
-		return err
+		return unwind(err)
 	}
 	// The changeable features go to wanted_features and the software
 	// offloads (GSO, GRO) come on.
@@ -586,9 +576,7 @@ func (n *Net) RegisterNetdevice(dev *NetDevice) error {
 	dev.MplsFeatures |= NETIF_F_SG
 	// netdev_register_kobject: the device's kobject and its queues'.
 	if err := n.k.fail(FailRegister); err != nil {
-		dev.pcpu.free()
-		uninit()
-		return unix.ENOMEM
+		return unwind(unix.ENOMEM)
 	}
 	dev.ifindex = idx
 	dev.regState = NETREG_REGISTERED
@@ -601,11 +589,19 @@ func (n *Net) RegisterNetdevice(dev *NetDevice) error {
 		dev.permAddr = dev.DevAddr
 	}
 	netdevRegisterNotify(dev)
-	netdevUeventAdd(dev)
+	// The device's own "add", held back until the device is listed.
+	netdevUevent(dev, kobjAdd)
 	if dev.rtnlLinkOps == nil || !dev.initializing {
 		rtmsgIfinfo(RTM_NEWLINK, dev, ^uint32(0), 0, nil)
 	}
 	return nil
+}
+
+// devUninit is ndo_uninit, when the driver has one.
+func devUninit(dev *NetDevice) {
+	if dev.Ops != nil && dev.Ops.Uninit != nil {
+		dev.Ops.Uninit(dev)
+	}
 }
 
 // errnoOrEIO is what register_netdevice makes of ndo_init's result: a
@@ -689,11 +685,9 @@ func UnregisterNetdeviceMany(devs []*NetDevice, portid uint32, nlh []byte) {
 		netdevUnregisterNotify(dev)
 		var msg []byte
 		if dev.rtnlLinkOps == nil || !dev.initializing {
-			msg = rtmsgIfinfoBuild(RTM_DELLINK, dev, ^uint32(0), portid, nlh, nil, 0)
+			msg = rtmsgIfinfoBuild(RTM_DELLINK, dev, ^uint32(0), IFLA_EVENT_NONE, portid, nlh, nil, 0)
 		}
-		if dev.Ops != nil && dev.Ops.Uninit != nil {
-			dev.Ops.Uninit(dev)
-		}
+		devUninit(dev)
 		if msg != nil {
 			rtmsgIfinfoSend(dev.net, msg, portid, nlh)
 		}
@@ -888,9 +882,6 @@ func devGetFlags(dev *NetDevice) uint32 {
 		if dev.carrierOK() {
 			flags |= IFF_LOWER_UP
 		}
-		if dev.dormant {
-			flags |= IFF_DORMANT
-		}
 	}
 	return flags
 }
@@ -1032,7 +1023,6 @@ func devSetMACAddress(dev *NetDevice, addr []byte) error {
 		}
 	}
 	dev.AddrAssignType = NET_ADDR_SET
-	dev.publish()
 	netdevNotify(dev, netdevChangeAddr)
 	return nil
 }
@@ -1136,7 +1126,7 @@ func DevChangeNetNamespace(dev *NetDevice, net *Net, pat string, newIfindex int,
 	devShutdown(dev)
 	netdevUnregisterNotify(dev)
 	nsid := peernet2idAlloc(old, net)
-	msg := rtmsgIfinfoBuild(RTM_DELLINK, dev, ^uint32(0), 0, nil, &nsid, newIfindex)
+	msg := rtmsgIfinfoBuild(RTM_DELLINK, dev, ^uint32(0), IFLA_EVENT_NONE, 0, nil, &nsid, newIfindex)
 	if msg != nil {
 		rtmsgIfinfoSend(old, msg, 0, nil)
 	}

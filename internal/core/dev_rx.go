@@ -67,12 +67,10 @@ func ptypeBaseRcv(skb *SkBuff, dev *NetDevice) bool {
 // counts as rx_dropped there and NET_RX_DROP is returned. It leaves the
 // skb the core's.
 func DevForwardSkb(dev *NetDevice, skb *SkBuff) int {
+	skb.Dev = dev
 	snap := dev.Snapshot()
 	if snap.Flags&IFF_UP == 0 || len(skb.Data) > int(snap.MTU)+int(dev.HardHeaderLen)+VLAN_HLEN || len(skb.Data) < ETH_HLEN {
-		DevCoreStatsRxDroppedInc(dev)
-		skb.Dev = dev
-		skb.dropReason(dropNotSpecified)
-		return NET_RX_DROP
+		return netifRxDrop(skb, dev)
 	}
 	// skb_scrub_packet, then eth_type_trans.
 	skb.PktType = PACKET_HOST
@@ -89,12 +87,18 @@ func NetifRxEth(dev *NetDevice, skb *SkBuff) int {
 	skb.psk = nil
 	if dev.HeaderOps == HeaderOpsEth {
 		if len(skb.Data) < ETH_HLEN {
-			DevCoreStatsRxDroppedInc(dev)
-			skb.dropReason(dropNotSpecified)
-			return NET_RX_DROP
+			return netifRxDrop(skb, dev)
 		}
 		skb.PktType = PACKET_HOST
 		skb.Protocol = ethTypeTrans(skb, dev)
 	}
 	return NetifRx(skb)
+}
+
+// netifRxDrop is the drop of a frame dev cannot receive: counted as
+// rx_dropped (dev_core_stats_rx_dropped_inc), freed with kfree_skb.
+func netifRxDrop(skb *SkBuff, dev *NetDevice) int {
+	DevCoreStatsRxDroppedInc(dev)
+	skb.dropReason(dropNotSpecified)
+	return NET_RX_DROP
 }

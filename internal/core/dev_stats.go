@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync/atomic"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -24,16 +25,11 @@ type RtnlLinkStats64 struct {
 	RxCompressed, TxCompressed, RxNohandler, RxOtherhostDropped uint64
 }
 
-// statsFields lists the counters in their uapi order.
-func statsFields(s *RtnlLinkStats64) [25]uint64 {
-	return [25]uint64{
-		s.RxPackets, s.TxPackets, s.RxBytes, s.TxBytes, s.RxErrors, s.TxErrors,
-		s.RxDropped, s.TxDropped, s.Multicast, s.Collisions,
-		s.RxLengthErrors, s.RxOverErrors, s.RxCrcErrors, s.RxFrameErrors,
-		s.RxFifoErrors, s.RxMissedErrors, s.TxAbortedErrors, s.TxCarrierErrors,
-		s.TxFifoErrors, s.TxHeartbeatErrors, s.TxWindowErrors,
-		s.RxCompressed, s.TxCompressed, s.RxNohandler, s.RxOtherhostDropped,
-	}
+// counters is s's counters in their uapi order: RtnlLinkStats64 is
+// rtnlLinkStats64Fields uint64s without padding, which rtnetlink_fill.go
+// checks at compile time.
+func (s *RtnlLinkStats64) counters() *[rtnlLinkStats64Fields]uint64 {
+	return (*[rtnlLinkStats64Fields]uint64)(unsafe.Pointer(s))
 }
 
 // statShards is the number of per-"CPU" counters: Go gives no CPU id, so a
@@ -165,11 +161,14 @@ func DevFetchSwNetstats(st *RtnlLinkStats64, dev *NetDevice) {
 	}
 }
 
-// devFetchDstats is dev_fetch_dstats.
+// devFetchDstats is dev_fetch_dstats: the dstats, summed, added to st.
 func devFetchDstats(st *RtnlLinkStats64, dev *NetDevice) {
-	DevFetchSwNetstats(st, dev)
 	for i := range dev.pcpu.dstats {
 		s := &dev.pcpu.dstats[i]
+		st.RxPackets += s.rxPackets.Load()
+		st.RxBytes += s.rxBytes.Load()
+		st.TxPackets += s.txPackets.Load()
+		st.TxBytes += s.txBytes.Load()
 		st.RxDropped += s.rxDrops.Load()
 		st.TxDropped += s.txDrops.Load()
 	}
@@ -190,7 +189,7 @@ func DevCoreStatsRxOtherhostDroppedInc(dev *NetDevice) { dev.core.rxOtherhostDro
 
 // devStats is struct net_device_stats (dev->stats), kept atomic here so
 // that drivers may update it from any goroutine.
-type devStats [25]atomic.Uint64
+type devStats [rtnlLinkStats64Fields]atomic.Uint64
 
 // Indexes of the counters, in struct rtnl_link_stats64 order.
 const (
@@ -218,7 +217,6 @@ const (
 	StatRxCompressed
 	StatTxCompressed
 	StatRxNohandler
-	statsCount
 )
 
 // DevStatsAdd adds n to counter i of dev->stats.
@@ -231,18 +229,12 @@ func DevStatsAdd(dev *NetDevice, i int, n uint64) {
 // DevStatsRead returns dev->stats as struct rtnl_link_stats64
 // (netdev_stats_to_stats64).
 func DevStatsRead(dev *NetDevice) RtnlLinkStats64 {
-	var v [25]uint64
+	var st RtnlLinkStats64
+	v := st.counters()
 	for i := range dev.stats {
 		v[i] = dev.stats[i].Load()
 	}
-	return RtnlLinkStats64{
-		RxPackets: v[0], TxPackets: v[1], RxBytes: v[2], TxBytes: v[3], RxErrors: v[4], TxErrors: v[5],
-		RxDropped: v[6], TxDropped: v[7], Multicast: v[8], Collisions: v[9],
-		RxLengthErrors: v[10], RxOverErrors: v[11], RxCrcErrors: v[12], RxFrameErrors: v[13],
-		RxFifoErrors: v[14], RxMissedErrors: v[15], TxAbortedErrors: v[16], TxCarrierErrors: v[17],
-		TxFifoErrors: v[18], TxHeartbeatErrors: v[19], TxWindowErrors: v[20],
-		RxCompressed: v[21], TxCompressed: v[22], RxNohandler: v[23], RxOtherhostDropped: v[24],
-	}
+	return st
 }
 
 // DevGetStats is dev_get_stats: ndo_get_stats64 over a zeroed storage when

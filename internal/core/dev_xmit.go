@@ -28,10 +28,10 @@ func DevQueueXmit(skb *SkBuff) int {
 		skb.dropReason(dropQdiscDrop)
 		return NET_XMIT_CN
 	}
-	if dev.rootQdisc != qdiscNoqueue {
+	if dev.qdisc() != qdiscNoqueue {
 		// __dev_xmit_skb: enqueued, then dequeued and transmitted by
 		// qdisc_run; the sender learns only that it was queued.
-		if _, busy := devHardStartXmit(skb, dev); busy {
+		if devHardStartXmit(skb, dev) >= NET_XMIT_MASK { // !dev_xmit_complete
 			// dev_requeue_skb keeps it for the next qdisc run; the
 			// model has no queue to keep it in, and drops it.
 			skb.dropReason(dropQdiscDrop)
@@ -40,8 +40,8 @@ func DevQueueXmit(skb *SkBuff) int {
 	}
 	// The noqueue path checks IFF_UP: the queue runs only while the
 	// device is up (__dev_close_many deactivates it first).
-	rc, busy := devHardStartXmit(skb, dev)
-	if !busy {
+	rc := devHardStartXmit(skb, dev)
+	if rc < NET_XMIT_MASK { // dev_xmit_complete
 		return rc
 	}
 	// "Virtual device %s asks to queue packet!"
@@ -51,17 +51,16 @@ func DevQueueXmit(skb *SkBuff) int {
 }
 
 // devHardStartXmit is dev_hard_start_xmit / xmit_one: the taps see the
-// frame, then ndo_start_xmit. busy reports NETDEV_TX_BUSY (the skb came
-// back to the core).
-func devHardStartXmit(skb *SkBuff, dev *NetDevice) (rc int, busy bool) {
+// frame, then ndo_start_xmit, whose result it returns. A result of
+// NET_XMIT_MASK or more (NETDEV_TX_BUSY) means the skb came back to the
+// core.
+func devHardStartXmit(skb *SkBuff, dev *NetDevice) int {
 	devQueueXmitNit(skb, dev)
-	rc = NETDEV_TX_OK
 	if dev.Ops != nil && dev.Ops.StartXmit != nil {
-		rc = dev.Ops.StartXmit(skb, dev)
-	} else {
-		skb.consume()
+		return dev.Ops.StartXmit(skb, dev)
 	}
-	return rc, rc >= NET_XMIT_MASK
+	skb.consume()
+	return NETDEV_TX_OK
 }
 
 // netXmitErrno is net_xmit_errno.

@@ -54,6 +54,15 @@ func inetDevconfDefault(lo bool) [ipv4DevconfMax]uint32 {
 	return conf
 }
 
+// inetDevConf is the device's in_device configuration (in_dev->cnf.data):
+// dev.inetConf once changed, else the defaults of lo or of other devices.
+func inetDevConf(dev *NetDevice) [ipv4DevconfMax]uint32 {
+	if dev.inetConf != nil {
+		return *dev.inetConf
+	}
+	return inetDevconfDefault(dev.Flags&IFF_LOOPBACK != 0)
+}
+
 func encodeInetConf(m *nlBuf, conf *[ipv4DevconfMax]uint32) {
 	off := m.reserve(IFLA_INET_CONF, 4*len(conf))
 	for j, v := range conf {
@@ -91,32 +100,26 @@ func init() {
 		inetConfAttr[i] = m.b
 	}
 	rtnlAfRegister(&rtnlAfOps{
-		family: unix.AF_INET,
-		rank:   1, // devinet registers from inet_init (fs_initcall)
-		fillLinkAF: func(m nlBuf, dev *NetDevice, extMask uint32) (nlBuf, bool) {
-			ok := inetFillLinkAF(&m, dev, extMask)
-			return m, ok
-		},
+		family:         unix.AF_INET,
+		rank:           1, // devinet registers from inet_init (fs_initcall)
+		fillLinkAF:     inetFillLinkAF,
 		validateLinkAF: inetValidateLinkAF,
 		setLinkAF:      inetSetLinkAF,
 	})
 }
 
-// inetFillLinkAF is inet_fill_link_af.
-func inetFillLinkAF(m *nlBuf, dev *NetDevice, extMask uint32) bool {
+// inetFillLinkAF is inet_fill_link_af, with rtnlAfOps.fillLinkAF's
+// by-value message. The defaults of inetDevConf go out pre-encoded.
+func inetFillLinkAF(m nlBuf, dev *NetDevice, extMask uint32) (nlBuf, bool) {
 	if !dev.inet {
-		return false
+		return m, false
 	}
-	if dev.inetConf != nil {
-		encodeInetConf(m, dev.inetConf)
-		return true
+	if dev.inetConf == nil {
+		m.putBytes(inetConfAttr[b2u8(dev.Flags&IFF_LOOPBACK != 0)])
+		return m, true
 	}
-	lo := 0
-	if dev.Flags&IFF_LOOPBACK != 0 {
-		lo = 1
-	}
-	m.putBytes(inetConfAttr[lo])
-	return true
+	encodeInetConf(&m, dev.inetConf)
+	return m, true
 }
 
 // inetValidateLinkAF is inet_validate_link_af.
@@ -158,7 +161,7 @@ func inetSetLinkAF(dev *NetDevice, nla *Attr, extack *ExtAck) error {
 			return true
 		}
 		if dev.inetConf == nil {
-			conf := inetDevconfDefault(dev.Flags&IFF_LOOPBACK != 0)
+			conf := inetDevConf(dev)
 			dev.inetConf = &conf
 		}
 		old := dev.inetConf[typ-1]

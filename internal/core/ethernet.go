@@ -70,15 +70,7 @@ const (
 
 // IsValidEtherAddr is is_valid_ether_addr: neither multicast nor zero.
 func IsValidEtherAddr(a []byte) bool {
-	if len(a) < ETH_ALEN || a[0]&1 != 0 {
-		return false
-	}
-	for _, c := range a[:ETH_ALEN] {
-		if c != 0 {
-			return true
-		}
-	}
-	return false
+	return len(a) >= ETH_ALEN && a[0]&1 == 0 && !allZero(a[:ETH_ALEN])
 }
 
 // EthRandomAddr is eth_random_addr: a random unicast, locally
@@ -136,9 +128,9 @@ func EthValidateAddr(dev *NetDevice) error {
 
 // ethTypeTrans is eth_type_trans: the received frame's packet type from
 // its destination address, and its protocol. The caller has checked that
-// the frame holds an Ethernet header.
+// the frame holds an Ethernet header, and set skb.Dev to dev (what
+// eth_type_trans does first).
 func ethTypeTrans(skb *SkBuff, dev *NetDevice) uint16 {
-	skb.Dev = dev
 	snap := dev.Snapshot()
 	dst := skb.Data[:ETH_ALEN]
 	if !bytes.Equal(dst, snap.Addr[:ETH_ALEN]) {

@@ -77,7 +77,7 @@ func (k *Kernel) CheckInvariants() []error {
 			}
 			st := DevGetStats(dev)
 			if last, ok := k.lastStats[dev]; ok {
-				now, was := statsFields(&st), statsFields(&last)
+				now, was := st.counters(), last.counters()
 				for i := range now {
 					if now[i] < was[i] {
 						bad("netns#%d: %s: counter %d went back from %d to %d", n.id, dev.name, i, was[i], now[i])

@@ -66,8 +66,9 @@ const (
 
 func (a kobjAction) String() string { return [...]string{"add", "remove", "move"}[a] }
 
-// netdevDevpath is the sysfs path of a network device without a parent.
-func netdevDevpath(dev *NetDevice) string { return "/devices/virtual/net/" + dev.name }
+// netdevDevpath is the sysfs path of a network device without a parent,
+// named name.
+func netdevDevpath(name string) string { return "/devices/virtual/net/" + name }
 
 // netdevUevent is kobject_uevent for the device's kobject: ACTION,
 // DEVPATH, SUBSYSTEM, then the extra variables, then netdev_uevent's
@@ -75,46 +76,47 @@ func netdevDevpath(dev *NetDevice) string { return "/devices/virtual/net/" + dev
 func netdevUevent(dev *NetDevice, action kobjAction, extra ...string) {
 	vars := append([]string{"SUBSYSTEM=net"}, extra...)
 	vars = append(vars, "INTERFACE="+dev.name, "IFINDEX="+strconv.Itoa(dev.ifindex))
-	kobjectUevent(dev.net, action, netdevDevpath(dev), vars)
+	kobjectUevent(dev.net, action, netdevDevpath(dev.name), vars)
 }
 
 // queueUevent is kobject_uevent for one of the device's queue kobjects
 // (kind "rx" or "tx"): its kset, "queues", names the subsystem.
 func queueUevent(dev *NetDevice, kind string, i uint32, action kobjAction) {
-	path := netdevDevpath(dev) + "/queues/" + kind + "-" + strconv.FormatUint(uint64(i), 10)
+	path := netdevDevpath(dev.name) + "/queues/" + kind + "-" + strconv.FormatUint(uint64(i), 10)
 	kobjectUevent(dev.net, action, path, []string{"SUBSYSTEM=queues"})
+}
+
+// updateQueueKobjects is netdev_queue_update_kobjects /
+// net_rx_queue_update_kobjects: the device's kind ("rx" or "tx") of queue
+// kobjects go from old to n, new ones added in order, surplus ones
+// removed highest first.
+func updateQueueKobjects(dev *NetDevice, kind string, old, n uint32) {
+	for i := old; i < n; i++ {
+		queueUevent(dev, kind, i, kobjAdd)
+	}
+	for i := old; i > n; i-- {
+		queueUevent(dev, kind, i-1, kobjRemove)
+	}
 }
 
 // registerQueueKobjects is register_queue_kobjects: rx-N then tx-N.
 func registerQueueKobjects(dev *NetDevice) {
-	for i := range dev.realNumRxQueues {
-		queueUevent(dev, "rx", i, kobjAdd)
-	}
-	for i := range dev.realNumTxQueues {
-		queueUevent(dev, "tx", i, kobjAdd)
-	}
+	updateQueueKobjects(dev, "rx", 0, dev.realNumRxQueues)
+	updateQueueKobjects(dev, "tx", 0, dev.realNumTxQueues)
 }
-
-// netdevUeventAdd is netdev_uevent_add: the device's own "add", held back
-// by register_netdevice until the device is listed.
-func netdevUeventAdd(dev *NetDevice) { netdevUevent(dev, kobjAdd) }
 
 // netdevUnregisterKobject is netdev_unregister_kobject: the queues go,
 // highest first, then the device.
 func netdevUnregisterKobject(dev *NetDevice) {
-	for i := dev.realNumRxQueues; i > 0; i-- {
-		queueUevent(dev, "rx", i-1, kobjRemove)
-	}
-	for i := dev.realNumTxQueues; i > 0; i-- {
-		queueUevent(dev, "tx", i-1, kobjRemove)
-	}
+	updateQueueKobjects(dev, "rx", dev.realNumRxQueues, 0)
+	updateQueueKobjects(dev, "tx", dev.realNumTxQueues, 0)
 	netdevUevent(dev, kobjRemove)
 }
 
 // netdevRenameUevent is the uevent of device_rename: "move" at the new
 // path, with the old one.
 func netdevRenameUevent(dev *NetDevice, oldName string) {
-	netdevUevent(dev, kobjMove, "DEVPATH_OLD=/devices/virtual/net/"+oldName)
+	netdevUevent(dev, kobjMove, "DEVPATH_OLD="+netdevDevpath(oldName))
 }
 
 // kobjectUevent is kobject_uevent_env and uevent_net_broadcast_tagged:

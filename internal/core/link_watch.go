@@ -23,9 +23,8 @@ type linkwatchState struct {
 	list      []*NetDevice  // lweventlist
 	urgent    bool          // LW_URGENT
 	nextevent time.Duration // linkwatch_nextevent
-	scheduled bool          // linkwatch_work is pending
+	scheduled atomic.Bool   // linkwatch_work is pending: written under mu, read without it
 	due       time.Duration // when it runs
-	pending   atomic.Bool   // scheduled, readable without mu
 
 	// runMu serialises runs of linkwatch_event, and running is set while
 	// one holds it: a system call on its way out waits for a run that a
@@ -34,11 +33,10 @@ type linkwatchState struct {
 	running atomic.Bool
 }
 
-// defaultOperstate is default_operstate.
+// defaultOperstate is default_operstate. The model has no dormant or
+// testing link state (netif_dormant_on, netif_testing_on), so only the
+// carrier decides.
 func defaultOperstate(dev *NetDevice) uint8 {
-	if dev.testing {
-		return IF_OPER_TESTING
-	}
 	if !dev.carrierOK() {
 		iflink := dev.ifindex
 		if dev.regState <= NETREG_REGISTERED {
@@ -52,9 +50,6 @@ func defaultOperstate(dev *NetDevice) uint8 {
 			return IF_OPER_DOWN
 		}
 		return IF_OPER_LOWERLAYERDOWN
-	}
-	if dev.dormant {
-		return IF_OPER_DORMANT
 	}
 	return IF_OPER_UP
 }
@@ -87,7 +82,7 @@ func rfc2863Policy(dev *NetDevice) {
 // linkwatchInitDev is linkwatch_init_dev: the state changes a driver made
 // before registering the device take effect.
 func linkwatchInitDev(dev *NetDevice) {
-	if !dev.carrierOK() || dev.dormant || dev.testing {
+	if !dev.carrierOK() {
 		rfc2863Policy(dev)
 	}
 }
@@ -140,55 +135,51 @@ func (lw *linkwatchState) scheduleLocked(k *Kernel, urgent bool) {
 	}
 	if lw.urgent {
 		// mod_delayed_work(..., 0)
-		lw.scheduled, lw.due = true, now
-	} else if !lw.scheduled {
+		lw.due = now
+	} else if !lw.scheduled.Load() {
 		// queue_delayed_work does not override a pending timer.
-		lw.scheduled, lw.due = true, now+delay
+		lw.due = now + delay
 	}
-	lw.pending.Store(true)
+	lw.scheduled.Store(true)
 	k.scheduleWork(lw.due)
 }
 
 // runIfDue runs linkwatch_event if the delayed work has fallen due.
 // It must not be called with RTNL held.
 func (lw *linkwatchState) runIfDue(k *Kernel) {
-	if !lw.pending.Load() && !lw.running.Load() {
+	if !lw.scheduled.Load() && !lw.running.Load() {
 		return
 	}
 	lw.runMu.Lock()
 	defer lw.runMu.Unlock()
 	lw.running.Store(true)
 	defer lw.running.Store(false)
-	for lw.pending.Load() {
+	for lw.scheduled.Load() {
 		lw.mu.Lock()
-		if !lw.scheduled || lw.due > k.jiffies() {
+		if !lw.scheduled.Load() || lw.due > k.jiffies() {
 			lw.mu.Unlock()
 			return
 		}
-		lw.scheduled = false
-		lw.pending.Store(false)
+		lw.scheduled.Store(false)
 		lw.mu.Unlock()
 		// linkwatch_event
 		k.rtnl.Lock()
-		lw.runQueue(k, lw.nexteventAfterNow(k))
+		lw.runQueue(k)
 		k.rtnl.Unlock()
 	}
 }
 
-func (lw *linkwatchState) nexteventAfterNow(k *Kernel) bool {
+// runQueue is linkwatch_event's __linkwatch_run_queue(urgent_only), with
+// urgent_only = time_after(linkwatch_nextevent, jiffies) judged once RTNL
+// is held, as linkwatch_event does. RTNL must be held.
+func (lw *linkwatchState) runQueue(k *Kernel) {
 	lw.mu.Lock()
-	defer lw.mu.Unlock()
-	return lw.nextevent > k.jiffies()
-}
-
-// runQueue is __linkwatch_run_queue. RTNL must be held.
-func (lw *linkwatchState) runQueue(k *Kernel, urgentOnly bool) {
+	now := k.jiffies()
+	urgentOnly := lw.nextevent > now
 	budget := maxDoDevPerLoop
 	if urgentOnly {
 		budget += maxDoDevPerLoop
 	}
-	lw.mu.Lock()
-	now := k.jiffies()
 	if !urgentOnly {
 		lw.nextevent = now + time.Second
 	} else if lw.nextevent > now+time.Second {

@@ -48,8 +48,6 @@ type Kernel struct {
 
 	drops [numDropReasons]atomic.Uint64 // kfree_skb_reason counts
 
-	handle atomic.Value // the public face (*net.Kernel), for the binding
-
 	nsFilesMu sync.Mutex
 	nsFiles   map[int]*Net    // the model's open nsfs files: IFLA_NET_NS_FD values
 	nsPids    map[uint32]*Net // the model's processes: IFLA_NET_NS_PID values
@@ -153,16 +151,8 @@ type Net struct {
 
 	nsidMu sync.Mutex   // nsid_lock
 	nsids  map[int]*Net // netns_ids: the ids this namespace gives others
-
-	handle atomic.Value // the public face (*net.Namespace), for the binding
+	nsidOf map[*Net]int // nsids reversed: a peer has at most one id
 }
-
-// SetHandle and Handle keep the public value that stands for the kernel
-// or namespace, so that code given only the core's can find it.
-func (k *Kernel) SetHandle(h any) { k.handle.Store(h) }
-func (k *Kernel) Handle() any     { return k.handle.Load() }
-func (n *Net) SetHandle(h any)    { n.handle.Store(h) }
-func (n *Net) Handle() any        { return n.handle.Load() }
 
 // Kernel returns the kernel the namespace belongs to.
 func (n *Net) Kernel() *Kernel { return n.k }
@@ -182,6 +172,7 @@ func (k *Kernel) NewNet() (*Net, error) {
 		devByIndex: make(map[int]*NetDevice),
 		socks:      make(map[*Sock]struct{}),
 		nsids:      make(map[int]*Net),
+		nsidOf:     make(map[*Net]int),
 	}
 	n.netlinkKernelCreate(NETLINK_ROUTE, RTNLGRP_MAX, nlCfgNonrootRecv, rtnetlinkRcv)
 	n.netlinkKernelCreate(NETLINK_USERSOCK, 32, nlCfgNonrootSend, nil)
@@ -247,12 +238,7 @@ func (n *Net) Destroy() error {
 	unhashNsid(k, n)
 	var kill []*NetDevice
 	for i := len(n.devOrder) - 1; i >= 0; i-- {
-		dev := n.devByIndex[n.devOrder[i]]
-		if ops := dev.rtnlLinkOps; ops != nil && ops.Dellink != nil {
-			ops.Dellink(dev, &kill)
-		} else {
-			UnregisterNetdeviceQueue(dev, &kill)
-		}
+		rtnlDellinkQueue(n.devByIndex[n.devOrder[i]], &kill)
 	}
 	UnregisterNetdeviceMany(kill, 0, nil)
 	return nil
@@ -414,18 +400,17 @@ func init() {
 }
 
 // allocNetid is alloc_netid: the lowest free id at or above reqid (only
-// reqid itself when it is not negative). n.nsidMu is held.
+// reqid itself when it is not negative). n.nsidMu is held, and peer has
+// no id yet.
 func (n *Net) allocNetid(peer *Net, reqid int) (int, error) {
-	if reqid >= 0 {
-		if _, taken := n.nsids[reqid]; taken {
-			return 0, unix.ENOSPC
-		}
-		n.nsids[reqid] = peer
-		return reqid, nil
+	id, last := reqid, reqid
+	if reqid < 0 {
+		id, last = 0, 1<<31-1
 	}
-	for id := 0; id <= 1<<31-1; id++ {
+	for ; id <= last; id++ {
 		if _, taken := n.nsids[id]; !taken {
 			n.nsids[id] = peer
+			n.nsidOf[peer] = id
 			return id, nil
 		}
 	}
@@ -434,16 +419,10 @@ func (n *Net) allocNetid(peer *Net, reqid int) (int, error) {
 
 // peernet2idLocked is __peernet2id; n.nsidMu is held.
 func (n *Net) peernet2idLocked(peer *Net) int {
-	best := -1
-	for id, p := range n.nsids {
-		if p == peer && (best < 0 || id < best) {
-			best = id
-		}
+	if id, ok := n.nsidOf[peer]; ok {
+		return id
 	}
-	if best < 0 {
-		return NETNSA_NSID_NOT_ASSIGNED
-	}
-	return best
+	return NETNSA_NSID_NOT_ASSIGNED
 }
 
 // peernet2id is peernet2id: the id n gives peer, or -1.
@@ -491,23 +470,18 @@ func getNetNsByID(n *Net, id int) *Net {
 	return peer
 }
 
-// unhashNsid is unhash_nsid: every other namespace forgets its ids for
-// the dying one, each with an RTM_DELNSID.
+// unhashNsid is unhash_nsid: every other namespace forgets its id for
+// the dying one, with an RTM_DELNSID.
 func unhashNsid(k *Kernel, dying *Net) {
 	for _, n := range k.Nets() {
 		n.nsidMu.Lock()
-		var ids []int
-		for id, p := range n.nsids {
-			if p == dying {
-				ids = append(ids, id)
-			}
-		}
-		sort.Ints(ids)
-		for _, id := range ids {
+		id, ok := n.nsidOf[dying]
+		if ok {
 			delete(n.nsids, id)
+			delete(n.nsidOf, dying)
 		}
 		n.nsidMu.Unlock()
-		for _, id := range ids {
+		if ok {
 			rtnlNetNotifyid(n, RTM_DELNSID, id, 0, nil)
 		}
 	}

@@ -61,10 +61,7 @@ func netconfNotifyType(dev *NetDevice, typ uint16, family uint8, attr int) {
 	if typ == RTM_NEWNETCONF {
 		conf := func(i int) uint32 { return 0 }
 		if family == unix.AF_INET {
-			c := inetDevconfDefault(dev.Flags&IFF_LOOPBACK != 0)
-			if dev.inetConf != nil {
-				c = *dev.inetConf
-			}
+			c := inetDevConf(dev)
 			conf = func(i int) uint32 { return c[i-1] }
 		}
 		want := func(a int) bool { return attr == netconfaAll || attr == a }

@@ -59,8 +59,8 @@ type nlaPolicy struct {
 	// length for other types, as in the kernel.
 	len int
 	// minValue and maxValue are the bounds of NLA_POLICY_MIN, _MAX and
-	// _RANGE (signed types hold their value as int64 bits); a zero minValue
-	// without hasMin is no bound, as NLA_POLICY_MIN(x, 0) would be none.
+	// _RANGE (signed types hold their value as int64 bits), each in force
+	// only with its hasMin or hasMax.
 	minValue uint64
 	maxValue uint64
 	hasMin   bool
@@ -171,30 +171,18 @@ func nlaOK(b []byte, rem int) bool {
 func nlaAlign(n int) int   { return (n + NLA_ALIGNTO - 1) &^ (NLA_ALIGNTO - 1) }
 func nlmsgAlign(n int) int { return (n + NLMSG_ALIGNTO - 1) &^ (NLMSG_ALIGNTO - 1) }
 
-// nlaParse is __nla_validate_parse: it fills tb (indexed by type, length
-// maxtype+1, zeroed by the caller) from the attribute stream b, which
-// starts at offset base from the nlmsghdr, validating each attribute
-// against policy.
-func nlaParse(tb []Attr, maxtype int, b []byte, base int, policy []nlaPolicy, validate int, extack *ExtAck) error {
+// nlaForEach is nla_for_each_attr over the attribute stream b, which
+// starts at offset base from the nlmsghdr: fn sees each attribute until it
+// returns false. It returns the remainder, positive when bytes that make no
+// attribute are left after the last one (or, when fn stopped the walk,
+// what was left from the attribute it stopped at).
+func nlaForEach(b []byte, base int, fn func(Attr) bool) int {
 	rem := len(b)
-	off := 0
-	for nlaOK(b[off:], rem) {
+	for off := 0; nlaOK(b[off:], rem); {
 		l := int(binary.NativeEndian.Uint16(b[off:]))
 		typ := binary.NativeEndian.Uint16(b[off+2:])
-		a := Attr{Type: typ, Data: b[off+NLA_HDRLEN : off+l], Off: int32(base + off), ok: true}
-		t := int(typ & NLA_TYPE_MASK)
-		if t == 0 || t > maxtype {
-			if validate&nlValidateMaxtype != 0 {
-				extack.setMsgAttr(&a, "Unknown attribute type")
-				return unix.EINVAL
-			}
-		} else {
-			if policy != nil {
-				if err := validateNla(&a, maxtype, policy, validate, extack); err != nil {
-					return err
-				}
-			}
-			tb[t] = a
+		if !fn(Attr{Type: typ, Data: b[off+NLA_HDRLEN : off+l], Off: int32(base + off), ok: true}) {
+			break
 		}
 		adv := nlaAlign(l)
 		rem -= adv
@@ -202,6 +190,36 @@ func nlaParse(tb []Attr, maxtype int, b []byte, base int, policy []nlaPolicy, va
 			break // nla_next leaves a negative remainder: the walk ends
 		}
 		off += adv
+	}
+	return rem
+}
+
+// nlaParse is __nla_validate_parse: it fills tb (indexed by type, length
+// maxtype+1, zeroed by the caller) from the attribute stream b, which
+// starts at offset base from the nlmsghdr, validating each attribute
+// against policy.
+func nlaParse(tb []Attr, maxtype int, b []byte, base int, policy []nlaPolicy, validate int, extack *ExtAck) error {
+	var err error
+	rem := nlaForEach(b, base, func(a Attr) bool {
+		t := int(a.Type & NLA_TYPE_MASK)
+		if t == 0 || t > maxtype {
+			if validate&nlValidateMaxtype == 0 {
+				return true // skipped
+			}
+			extack.setMsgAttr(&a, "Unknown attribute type")
+			err = unix.EINVAL
+			return false
+		}
+		if policy != nil {
+			if err = validateNla(&a, maxtype, policy, validate, extack); err != nil {
+				return false
+			}
+		}
+		tb[t] = a
+		return true
+	})
+	if err != nil {
+		return err
 	}
 	if rem > 0 {
 		extack.setMsg("bytes leftover after parsing attributes")
@@ -315,7 +333,7 @@ func validateNla(a *Attr, maxtype int, policy []nlaPolicy, validate int, extack 
 			goto outErr
 		}
 	}
-	if pt.minValue != 0 || pt.hasMin || pt.hasMax {
+	if pt.hasMin || pt.hasMax {
 		if !nlaIntInRange(a, pt) {
 			extack.setMsgAttrPol(a, pt, "integer out of range")
 			return unix.ERANGE
@@ -329,36 +347,30 @@ outErr:
 
 // nlaIntInRange is nla_validate_int_range for the integer types.
 func nlaIntInRange(a *Attr, pt *nlaPolicy) bool {
+	var v uint64 // signed types: the value's int64 bits
+	signed := true
 	switch pt.typ {
-	case nlaS8, nlaS16, nlaS32, nlaS64:
-		var v int64
-		switch pt.typ {
-		case nlaS8:
-			v = int64(int8(a.Data[0]))
-		case nlaS16:
-			v = int64(int16(binary.NativeEndian.Uint16(a.Data)))
-		case nlaS32:
-			v = int64(int32(binary.NativeEndian.Uint32(a.Data)))
-		default:
-			v = int64(binary.NativeEndian.Uint64(a.Data))
-		}
-		if (pt.minValue != 0 || pt.hasMin) && v < int64(pt.minValue) {
-			return false
-		}
-		return !pt.hasMax || v <= int64(pt.maxValue)
-	}
-	var v uint64
-	switch pt.typ {
-	case nlaU8:
-		v = uint64(a.Data[0])
-	case nlaU16:
-		v = uint64(binary.NativeEndian.Uint16(a.Data))
-	case nlaU32:
-		v = uint64(binary.NativeEndian.Uint32(a.Data))
-	default:
+	case nlaS8:
+		v = uint64(int8(a.Data[0]))
+	case nlaS16:
+		v = uint64(int16(binary.NativeEndian.Uint16(a.Data)))
+	case nlaS32:
+		v = uint64(int32(binary.NativeEndian.Uint32(a.Data)))
+	case nlaS64:
 		v = binary.NativeEndian.Uint64(a.Data)
+	case nlaU8:
+		v, signed = uint64(a.Data[0]), false
+	case nlaU16:
+		v, signed = uint64(binary.NativeEndian.Uint16(a.Data)), false
+	case nlaU32:
+		v, signed = uint64(binary.NativeEndian.Uint32(a.Data)), false
+	default:
+		v, signed = binary.NativeEndian.Uint64(a.Data), false
 	}
-	return v >= pt.minValue && (!pt.hasMax || v <= pt.maxValue)
+	if signed {
+		return (!pt.hasMin || int64(v) >= int64(pt.minValue)) && (!pt.hasMax || int64(v) <= int64(pt.maxValue))
+	}
+	return (!pt.hasMin || v >= pt.minValue) && (!pt.hasMax || v <= pt.maxValue)
 }
 
 // Policy description attributes (enum netlink_policy_type_attr) and the
@@ -435,7 +447,7 @@ func (m *nlBuf) putPolicy(attrType uint16, pt *nlaPolicy) bool {
 		}
 		min := int64(-1) << (bits - 1)
 		max := int64(1)<<(bits-1) - 1
-		if pt.minValue != 0 || pt.hasMin {
+		if pt.hasMin {
 			min = int64(pt.minValue)
 		}
 		if pt.hasMax {
@@ -644,30 +656,5 @@ func (p nlaPolicy) WithReject(msg string) NlaPolicy {
 	return p
 }
 
-// PolicyType is the policy's type.
-func (p nlaPolicy) PolicyType() NlaType { return p.typ }
-
-// Attrs returns the present attributes of a parsed table, in type order.
-func Attrs(tb []Attr) []*Attr {
-	var out []*Attr
-	for i := range tb {
-		if tb[i].ok {
-			out = append(out, &tb[i])
-		}
-	}
-	return out
-}
-
-// ParseAttrs is nla_parse_nested_deprecated without a policy: the
-// attributes nested in a, by type (the last of a type wins).
-func ParseAttrs(a *Attr, maxtype int) []Attr {
-	tb := make([]Attr, maxtype+1)
-	_ = nlaParseNested(tb, maxtype, a, nil, nil)
-	return tb
-}
-
 // SetMsg is NL_SET_ERR_MSG.
 func (e *ExtAck) SetMsg(msg string) { e.setMsg(msg) }
-
-// SetMsgAttr is NL_SET_ERR_MSG_ATTR.
-func (e *ExtAck) SetMsgAttr(a *Attr, msg string) { e.setMsgAttr(a, msg) }

@@ -228,6 +228,31 @@ func rtnlGetLink(family, msgtype int) *rtnlLink {
 	return tab[msgtype-RTM_BASE]
 }
 
+// rtnlGetHandler is rtnetlink_rcv_msg's look-up: the family's handlers
+// of msgtype when they have the one the request needs (dumpit for a dump,
+// else doit), else PF_UNSPEC's; nil when neither has it.
+func rtnlGetHandler(family, msgtype int, dump bool) *rtnlLink {
+	if link := rtnlGetLink(family, msgtype); link.handles(dump) {
+		return link
+	}
+	if link := rtnlGetLink(AF_UNSPEC, msgtype); link.handles(dump) {
+		return link
+	}
+	return nil
+}
+
+// handles reports whether link (nil for none) has the dumpit, with dump,
+// or else the doit.
+func (link *rtnlLink) handles(dump bool) bool {
+	if link == nil {
+		return false
+	}
+	if dump {
+		return link.dumpit != nil
+	}
+	return link.doit != nil
+}
+
 func init() {
 	rtnlRegister(AF_UNSPEC, RTM_GETLINK, rtnlGetlink, rtnlDumpIfinfo, rtnlFlagDumpSplitNlmDone)
 	rtnlRegister(AF_UNSPEC, RTM_SETLINK, rtnlSetlink, nil, 0)
@@ -290,26 +315,17 @@ func rtnetlinkRcvMsg(skb *SkBuff, nlh []byte, extack *ExtAck) int {
 	if kind != 2 && !sk.capNetAdmin {
 		return -int(unix.EPERM)
 	}
-	if kind == 2 && nlmsgFlags(nlh)&NLM_F_DUMP != 0 {
-		link := rtnlGetLink(family, int(typ))
-		if link == nil || link.dumpit == nil {
-			link = rtnlGetLink(AF_UNSPEC, int(typ))
-			if link == nil || link.dumpit == nil {
-				return -int(unix.EOPNOTSUPP)
-			}
-		}
+	isDump := kind == 2 && nlmsgFlags(nlh)&NLM_F_DUMP != 0
+	link := rtnlGetHandler(family, int(typ), isDump)
+	if link == nil {
+		return -int(unix.EOPNOTSUPP)
+	}
+	if isDump {
 		dump := link.dumpit
 		if link.flags&rtnlFlagDumpSplitNlmDone != 0 {
 			dump = rtnlDumpitSplitDone(dump)
 		}
 		return sk.netlinkDumpStart(nlh, skb.portid, dump, nil)
-	}
-	link := rtnlGetLink(family, int(typ))
-	if link == nil || link.doit == nil {
-		link = rtnlGetLink(AF_UNSPEC, int(typ))
-		if link == nil || link.doit == nil {
-			return -int(unix.EOPNOTSUPP)
-		}
 	}
 	if kind == 1 && nlmsgFlags(nlh)&NLM_F_BULK != 0 && link.flags&rtnlFlagBulkDelSupported == 0 {
 		extack.setMsg("Bulk delete is not supported")
@@ -402,18 +418,6 @@ func rtnlLinkGetNetIfla(k *Kernel, tb []Attr) (*Net, error) {
 	return nil, nil
 }
 
-// RtnlLinkGetNet is rtnl_link_get_net: the namespace tb names, else src.
-func RtnlLinkGetNet(src *Net, tb []Attr) (*Net, error) {
-	n, err := rtnlLinkGetNetIfla(src.k, tb)
-	if err != nil {
-		return nil, err
-	}
-	if n == nil {
-		n = src
-	}
-	return n, nil
-}
-
 // rtnlLinkGetNetCapable is rtnl_link_get_net_capable: the target
 // namespace of a request (IFLA_NET_NS_PID, IFLA_NET_NS_FD, then
 // IFLA_TARGET_NETNSID), which the requester must administer.
@@ -422,7 +426,7 @@ func rtnlLinkGetNetCapable(sk *Sock, tb []Attr) (*Net, error) {
 	switch {
 	case tb[IFLA_NET_NS_PID].ok || tb[IFLA_NET_NS_FD].ok:
 		var err error
-		if n, err = RtnlLinkGetNet(sk.net, tb); err != nil {
+		if n, err = rtnlLinkGetNetIfla(sk.net.k, tb); err != nil {
 			return nil, err
 		}
 	case tb[IFLA_TARGET_NETNSID].ok:
@@ -578,7 +582,7 @@ func rtnlNewlinkLocked(skb *SkBuff, nlh []byte, ops *RtnlLinkOps, tgt, linkNet, 
 		dev = rtnlDevGet(devNet, tb)
 	}
 	if dev != nil {
-		return rtnlChangelink(skb, nlh, ops, dev, tgt, tbs, data, extack)
+		return rtnlChangelink(skb, nlh, ifm, ops, dev, tgt, tbs, data, extack)
 	}
 	if flags&NLM_F_CREATE == 0 {
 		if linkSpecified || !tb[IFLA_GROUP].ok {
@@ -597,7 +601,7 @@ func rtnlNewlinkLocked(skb *SkBuff, nlh []byte, ops *RtnlLinkOps, tgt, linkNet, 
 }
 
 // rtnlChangelink is rtnl_changelink.
-func rtnlChangelink(skb *SkBuff, nlh []byte, ops *RtnlLinkOps, dev *NetDevice, tgt *Net, tbs *rtnlNewlinkTbs, data []Attr, extack *ExtAck) error {
+func rtnlChangelink(skb *SkBuff, nlh []byte, ifm Ifinfomsg, ops *RtnlLinkOps, dev *NetDevice, tgt *Net, tbs *rtnlNewlinkTbs, data []Attr, extack *ExtAck) error {
 	flags := nlmsgFlags(nlh)
 	if flags&NLM_F_EXCL != 0 {
 		return unix.EEXIST
@@ -619,7 +623,7 @@ func rtnlChangelink(skb *SkBuff, nlh []byte, ops *RtnlLinkOps, dev *NetDevice, t
 		// No modelled device has a master with slave_changelink.
 		return unix.EOPNOTSUPP
 	}
-	return doSetlink(skb, dev, tgt, ParseIfinfomsg(nlmsgPayload(nlh)), tbs.tb[:], extack, status)
+	return doSetlink(skb, dev, tgt, ifm, tbs.tb[:], extack, status)
 }
 
 // rtnlGroupChangelink is rtnl_group_changelink.
@@ -677,7 +681,7 @@ func rtnlNewlinkCreate(skb *SkBuff, ifm Ifinfomsg, ops *RtnlLinkOps, tgt, linkNe
 		return err
 	}
 	if tb[IFLA_MASTER].ok {
-		if err := doSetMaster(dev, tb[IFLA_MASTER].U32(), extack); err != nil {
+		if err := doSetMaster(dev, tb[IFLA_MASTER].U32()); err != nil {
 			unregister()
 			return err
 		}
@@ -687,7 +691,7 @@ func rtnlNewlinkCreate(skb *SkBuff, ifm Ifinfomsg, ops *RtnlLinkOps, tgt, linkNe
 
 // doSetMaster is do_set_master: no modelled device can be a master, so
 // enslaving fails (EINVAL for an unknown master, EOPNOTSUPP otherwise).
-func doSetMaster(dev *NetDevice, master uint32, extack *ExtAck) error {
+func doSetMaster(dev *NetDevice, master uint32) error {
 	if master == 0 {
 		return nil
 	}
@@ -852,19 +856,7 @@ func validateLinkmsg(dev *NetDevice, tb []Attr, extack *ExtAck) error {
 // forEachNested is nla_for_each_nested: fn sees each attribute nested in
 // a, with its offset from the message, until it returns false.
 func forEachNested(a *Attr, fn func(*Attr) bool) {
-	b := a.Data
-	base := int(a.Off) + NLA_HDRLEN
-	for off := 0; nlaOK(b[off:], len(b)-off); {
-		l := int(binary.NativeEndian.Uint16(b[off:]))
-		na := Attr{Type: binary.NativeEndian.Uint16(b[off+2:]), Data: b[off+NLA_HDRLEN : off+l], Off: int32(base + off), ok: true}
-		if !fn(&na) {
-			return
-		}
-		off += nlaAlign(l)
-		if off >= len(b) {
-			return
-		}
-	}
+	nlaForEach(a.Data, int(a.Off)+NLA_HDRLEN, func(na Attr) bool { return fn(&na) })
 }
 
 // setOperstate is set_operstate for the states user space may request.
@@ -873,7 +865,9 @@ func setOperstate(dev *NetDevice, transition uint8) {
 	operUp := op == IF_OPER_UP || op == IF_OPER_UNKNOWN
 	switch transition {
 	case IF_OPER_UP:
-		if (op == IF_OPER_DORMANT || op == IF_OPER_TESTING || op == IF_OPER_UNKNOWN) && !dev.dormant && !dev.testing {
+		// The kernel also wants !netif_dormant and !netif_testing; the
+		// model has neither state.
+		if op == IF_OPER_DORMANT || op == IF_OPER_TESTING || op == IF_OPER_UNKNOWN {
 			op = IF_OPER_UP
 		}
 	case IF_OPER_TESTING:
@@ -994,7 +988,7 @@ func doSetlink(skb *SkBuff, dev *NetDevice, tgt *Net, ifm Ifinfomsg, tb []Attr, 
 		}
 	}
 	if tb[IFLA_MASTER].ok {
-		if err := doSetMaster(dev, tb[IFLA_MASTER].U32(), extack); err != nil {
+		if err := doSetMaster(dev, tb[IFLA_MASTER].U32()); err != nil {
 			return err
 		}
 		status |= doSetlinkModified
@@ -1231,32 +1225,46 @@ func rtnlGetlinkParse(skb *SkBuff, nlh []byte, tb []Attr, extack *ExtAck) error 
 	if ifm.Index <= 0 && !tb[IFLA_IFNAME].ok && !tb[IFLA_ALT_IFNAME].ok {
 		return unix.EINVAL
 	}
+	args := fillArgs{typ: RTM_NEWLINK, portid: skb.portid, seq: nlmsgSeq(nlh),
+		extMask: extMask, srcNet: n, tgtNetnsid: netnsid}
+	var reply *SkBuff
 	shard := skb.sk.rtnlShard
 	k.rtnl.RLock(shard)
 	dev := getlinkLookup(tgt, ifm.Index, tb)
 	if dev != nil && extMask&RTEXT_FILTER_NAME_ONLY == 0 && dev.linkwatchPending() {
+		// linkwatch_sync_dev needs RTNL whole: look the device up again
+		// under it, and fill the reply before letting go.
 		k.rtnl.RUnlock(shard)
 		k.rtnl.Lock()
 		if dev = getlinkLookup(tgt, ifm.Index, tb); dev != nil {
 			linkwatchSyncDev(dev)
 		}
+		reply, err = rtnlGetlinkReply(k, dev, args)
 		k.rtnl.Unlock()
-		k.rtnl.RLock(shard)
-		dev = getlinkLookup(tgt, ifm.Index, tb)
+	} else {
+		reply, err = rtnlGetlinkReply(k, dev, args)
+		k.rtnl.RUnlock(shard)
 	}
-	defer k.rtnl.RUnlock(shard)
+	if err != nil {
+		return err
+	}
+	return n.nlmsgUnicastSkb(skb.sk, reply, skb.portid)
+}
+
+// rtnlGetlinkReply fills the reply to a GETLINK for dev (ENODEV when it
+// is nil). RTNL is held, shared or whole.
+func rtnlGetlinkReply(k *Kernel, dev *NetDevice, args fillArgs) (*SkBuff, error) {
 	if dev == nil {
-		return unix.ENODEV
+		return nil, unix.ENODEV
 	}
 	if k.fail(FailSkbAlloc) != nil {
-		return unix.ENOBUFS
+		return nil, unix.ENOBUFS
 	}
 	reply := getSkb(&replySkbs, true)
 	m := nlBuf{b: reply.Data}
-	rtnlFillIfinfo(&m, dev, fillArgs{typ: RTM_NEWLINK, portid: skb.portid, seq: nlmsgSeq(nlh),
-		extMask: extMask, srcNet: n, tgtNetnsid: netnsid})
+	rtnlFillIfinfo(&m, dev, args)
 	reply.Data = m.b
-	return n.nlmsgUnicastSkb(skb.sk, reply, skb.portid)
+	return reply, nil
 }
 
 // getlinkLookup finds the device of a GETLINK: by index, else by name.
@@ -1309,7 +1317,7 @@ func rtmsgIfinfoEvent(typ uint16, dev *NetDevice, change uint32, event uint32, p
 	if typ != RTM_DELLINK && dev.regState != NETREG_REGISTERED {
 		return
 	}
-	if msg := rtmsgIfinfoBuildEvent(typ, dev, change, event, portid, nlh, nil, 0); msg != nil {
+	if msg := rtmsgIfinfoBuild(typ, dev, change, event, portid, nlh, nil, 0); msg != nil {
 		rtmsgIfinfoSend(dev.net, msg, portid, nlh)
 	}
 }
@@ -1319,11 +1327,7 @@ func rtmsgIfinfoEvent(typ uint16, dev *NetDevice, change uint32, event uint32, p
 // listeners then see ENOBUFS). The requester's port id and sequence
 // appear only with NLM_F_ECHO. newNsid and newIfindex are the target's
 // nsid and the device's index there when it is moving.
-func rtmsgIfinfoBuild(typ uint16, dev *NetDevice, change uint32, portid uint32, nlh []byte, newNsid *int, newIfindex int) []byte {
-	return rtmsgIfinfoBuildEvent(typ, dev, change, IFLA_EVENT_NONE, portid, nlh, newNsid, newIfindex)
-}
-
-func rtmsgIfinfoBuildEvent(typ uint16, dev *NetDevice, change, event uint32, portid uint32, nlh []byte, newNsid *int, newIfindex int) []byte {
+func rtmsgIfinfoBuild(typ uint16, dev *NetDevice, change, event uint32, portid uint32, nlh []byte, newNsid *int, newIfindex int) []byte {
 	n := dev.net
 	report := nlh != nil && nlmsgFlags(nlh)&NLM_F_ECHO != 0
 	var seq uint32
@@ -1335,7 +1339,7 @@ func rtmsgIfinfoBuildEvent(typ uint16, dev *NetDevice, change, event uint32, por
 	if !report && !n.HasListeners(NETLINK_ROUTE, RTNLGRP_LINK) {
 		// The kernel builds the message anyway, and filling it gives the
 		// link's namespace an id (rtnl_fill_link_netnsid): keep that.
-		rtnlLinkNetnsidAlloc(dev, n)
+		rtnlLinkNetnsid(dev, n)
 		return nil
 	}
 	if n.k.fail(FailSkbAlloc) != nil {

@@ -29,30 +29,33 @@ type fillArgs struct {
 // reports false, leaving m as it was, when the message would pass m's
 // limit (EMSGSIZE).
 func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, a fillArgs) bool {
-	typ, flags, portid, seq, change, extMask, event := a.typ, a.flags, a.portid, a.seq, a.change, a.extMask, a.event
-	start := m.putHeader(typ, flags, seq, portid, sizeofIfinfomsg)
+	start := m.putHeader(a.typ, a.flags, a.seq, a.portid, sizeofIfinfomsg)
 	ifm := m.b[start+NLMSG_HDRLEN:]
 	ifm[0] = AF_UNSPEC
 	binary.NativeEndian.PutUint16(ifm[2:], dev.Type)
 	binary.NativeEndian.PutUint32(ifm[4:], uint32(dev.ifindex))
 	binary.NativeEndian.PutUint32(ifm[8:], devGetFlags(dev))
-	binary.NativeEndian.PutUint32(ifm[12:], change)
+	binary.NativeEndian.PutUint32(ifm[12:], a.change)
 
 	m.putString(IFLA_IFNAME, dev.name)
-	if extMask&RTEXT_FILTER_NAME_ONLY != 0 {
-		m.endMsg(start)
-		if m.overflow() {
-			m.cancel(start)
-			return false
-		}
-		return true
+	if a.extMask&RTEXT_FILTER_NAME_ONLY == 0 && !rtnlFillIfinfoAttrs(m, dev, &a) {
+		m.cancel(start)
+		return false
 	}
+	m.endMsg(start)
+	if m.overflow() {
+		m.cancel(start)
+		return false
+	}
+	return true
+}
+
+// rtnlFillIfinfoAttrs is the part of rtnl_fill_ifinfo after IFLA_IFNAME,
+// which RTEXT_FILTER_NAME_ONLY leaves out. It reports false when the
+// kind's fill_info failed.
+func rtnlFillIfinfoAttrs(m *nlBuf, dev *NetDevice, a *fillArgs) bool {
 	if a.tgtNetnsid >= 0 {
 		m.putU32(IFLA_TARGET_NETNSID, uint32(int32(a.tgtNetnsid)))
-	}
-	oper := uint8(IF_OPER_DOWN)
-	if dev.running() {
-		oper = dev.operstate
 	}
 	// The fixed run from IFLA_TXQLEN to IFLA_CARRIER, then (without an
 	// alias) to IFLA_PROTO_DOWN: one copy of the pre-encoded headers, then
@@ -62,7 +65,7 @@ func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, a fillArgs) bool {
 	b := m.b[off:]
 	put32 := func(slot int, v uint32) { binary.NativeEndian.PutUint32(b[slot:], v) }
 	put32(4, dev.TxQueueLen)
-	b[12] = oper
+	b[12] = dev.ReportedOperstate()
 	b[20] = dev.linkMode
 	b[28] = b2u8(dev.NetnsImmutable)
 	put32(36, dev.MTU)
@@ -93,24 +96,21 @@ func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, a fillArgs) bool {
 	binary.NativeEndian.PutUint32(b[20:], down)
 	binary.NativeEndian.PutUint16(b[28:], dev.NeededHeadroom)
 	binary.NativeEndian.PutUint16(b[36:], dev.NeededTailroom)
-	if event != IFLA_EVENT_NONE {
-		m.putU32(IFLA_EVENT, event)
+	if a.event != IFLA_EVENT_NONE {
+		m.putU32(IFLA_EVENT, a.event)
 	}
 	if dev.AddrLen != 0 {
 		m.putAttr(IFLA_ADDRESS, dev.DevAddr[:dev.AddrLen])
 		m.putAttr(IFLA_BROADCAST, dev.Broadcast[:dev.AddrLen])
 	}
-	if extMask&RTEXT_FILTER_SKIP_STATS == 0 {
+	if a.extMask&RTEXT_FILTER_SKIP_STATS == 0 {
 		rtnlFillStats(m, dev)
 	}
 	xdp := m.nestStart(IFLA_XDP)
 	m.putU8(IFLA_XDP_ATTACHED, 0)
 	m.nestEnd(xdp)
-	if ops := dev.rtnlLinkOps; ops != nil {
-		if !rtnlLinkFill(m, dev, ops) {
-			m.cancel(start)
-			return false
-		}
+	if ops := dev.rtnlLinkOps; ops != nil && !rtnlLinkFill(m, dev, ops) {
+		return false
 	}
 	if a.newNsid != nil {
 		m.putU32(IFLA_NEW_NETNSID, uint32(int32(*a.newNsid)))
@@ -123,16 +123,21 @@ func rtnlFillIfinfo(m *nlBuf, dev *NetDevice, a fillArgs) bool {
 	}
 	rtnlFillLinkNetnsid(m, dev, a.srcNet)
 	m.putString(IFLA_QDISC, dev.Qdisc())
-	rtnlFillLinkAF(m, dev, extMask)
+	rtnlFillLinkAF(m, dev, a.extMask)
 	m.reserve(IFLA_MAP, 32)
 	m.nestEnd(m.nestStart(IFLA_DEVLINK_PORT | NLA_F_NESTED))
 	m.nestEnd(m.nestStart(IFLA_DPLL_PIN | NLA_F_NESTED))
-	m.endMsg(start)
-	if m.overflow() {
-		m.cancel(start)
-		return false
-	}
 	return true
+}
+
+// ReportedOperstate is the IFLA_OPERSTATE a link message reports:
+// IF_OPER_DOWN unless the device is running (netif_running), else its
+// operstate.
+func (dev *NetDevice) ReportedOperstate() uint8 {
+	if !dev.running() {
+		return IF_OPER_DOWN
+	}
+	return dev.operstate
 }
 
 // ifinfoFixedA and ifinfoFixedB are the attribute headers (values zero) of
@@ -182,7 +187,7 @@ func rtnlFillStats(m *nlBuf, dev *NetDevice) {
 	devGetStats(dev, st)
 	// RtnlLinkStats64 is struct rtnl_link_stats64 field for field, so its
 	// memory is the attribute's native-endian payload.
-	f := (*[rtnlLinkStats64Fields]uint64)(unsafe.Pointer(st))
+	f := st.counters()
 	off := m.reserveRaw(IFLA_STATS64, int(unsafe.Sizeof(*st)))
 	copy(m.b[off:], unsafe.Slice((*byte)(unsafe.Pointer(st)), unsafe.Sizeof(*st)))
 	// struct rtnl_link_stats: the same counters but the last, in 32 bits.
@@ -227,32 +232,31 @@ func rtnlLinkFill(m *nlBuf, dev *NetDevice, ops *RtnlLinkOps) bool {
 
 // rtnlFillLinkNetnsid is rtnl_fill_link_netnsid: a device whose link is
 // in another namespace (a veth peer's) reports that namespace's id, as
-// srcNet knows it (allocated and announced if it had none), and IFLA_LINK
-// unconditionally; otherwise IFLA_LINK only when it names another device.
+// srcNet knows it, and IFLA_LINK unconditionally; otherwise IFLA_LINK only
+// when it names another device.
 func rtnlFillLinkNetnsid(m *nlBuf, dev *NetDevice, srcNet *Net) {
-	force := false
-	if ops := dev.rtnlLinkOps; ops != nil && ops.GetLinkNet != nil {
-		if linkNet := ops.GetLinkNet(dev); linkNet != dev.net {
-			if srcNet == nil {
-				srcNet = dev.net
-			}
-			m.putU32(IFLA_LINK_NETNSID, uint32(int32(peernet2idAlloc(srcNet, linkNet))))
-			force = true
-		}
+	id, foreign := rtnlLinkNetnsid(dev, srcNet)
+	if foreign {
+		m.putU32(IFLA_LINK_NETNSID, uint32(int32(id)))
 	}
-	if iflink := devGetIflink(dev); force || iflink != dev.ifindex {
+	if iflink := devGetIflink(dev); foreign || iflink != dev.ifindex {
 		m.putU32(IFLA_LINK, uint32(iflink))
 	}
 }
 
-// rtnlLinkNetnsidAlloc has the side effect of rtnlFillLinkNetnsid alone:
-// srcNet's id for the namespace dev's link is in.
-func rtnlLinkNetnsidAlloc(dev *NetDevice, srcNet *Net) {
-	if ops := dev.rtnlLinkOps; ops != nil && ops.GetLinkNet != nil {
-		if linkNet := ops.GetLinkNet(dev); linkNet != dev.net {
-			peernet2idAlloc(srcNet, linkNet)
-		}
+// rtnlLinkNetnsid is the id rtnl_fill_link_netnsid reports: srcNet's id
+// for the namespace of dev's link (allocated and announced if it had
+// none), when that namespace is not dev's own (foreign).
+func rtnlLinkNetnsid(dev *NetDevice, srcNet *Net) (id int, foreign bool) {
+	ops := dev.rtnlLinkOps
+	if ops == nil || ops.GetLinkNet == nil {
+		return 0, false
 	}
+	linkNet := ops.GetLinkNet(dev)
+	if linkNet == dev.net {
+		return 0, false
+	}
+	return peernet2idAlloc(srcNet, linkNet), true
 }
 
 // rtnlFillLinkAF is rtnl_fill_link_af: each registered family's part.

@@ -34,15 +34,19 @@ func (q qdiscKind) String() string {
 	return "noop"
 }
 
+// qdisc is rcu_dereference(dev->qdisc): the root qdisc's kind, read
+// without RTNL on the transmit path and by carrier changes.
+func (dev *NetDevice) qdisc() qdiscKind { return qdiscKind(dev.rootQdisc.Load()) }
+
+// setQdisc is rcu_assign_pointer(dev->qdisc, q); RTNL is held.
+func (dev *NetDevice) setQdisc(q qdiscKind) { dev.rootQdisc.Store(uint32(q)) }
+
 // carrierOK is netif_carrier_ok.
 func (dev *NetDevice) carrierOK() bool { return !dev.nocarrier.Load() }
 
 // NetifCarrierOn is netif_carrier_on: the carrier comes back; a
 // registered device counts the change and queues a linkwatch event.
 func NetifCarrierOn(dev *NetDevice) {
-	if dev.protoDown {
-		return
-	}
 	if dev.nocarrier.CompareAndSwap(true, false) {
 		if dev.regState == NETREG_UNINITIALIZED {
 			return
@@ -70,18 +74,18 @@ func (dev *NetDevice) CarrierOK() bool { return dev.carrierOK() }
 func attachDefaultQdiscs(dev *NetDevice) {
 	switch {
 	case dev.PrivFlags&IFF_NO_QUEUE != 0:
-		dev.rootQdisc = qdiscNoqueue
+		dev.setQdisc(qdiscNoqueue)
 	case dev.realNumTxQueues > 1:
-		dev.rootQdisc = qdiscMQ
+		dev.setQdisc(qdiscMQ)
 	default:
-		dev.rootQdisc = qdiscDefault
+		dev.setQdisc(qdiscDefault)
 	}
 }
 
 // devActivate is dev_activate: the root qdisc is attached on first use;
 // the transmit queues start only with carrier.
 func devActivate(dev *NetDevice) {
-	if dev.rootQdisc == qdiscNoop {
+	if dev.qdisc() == qdiscNoop {
 		attachDefaultQdiscs(dev)
 	}
 	if !dev.carrierOK() {
@@ -97,11 +101,11 @@ func devDeactivate(dev *NetDevice) { dev.txActive.Store(false) }
 // devShutdown is dev_shutdown: the root qdisc goes away.
 func devShutdown(dev *NetDevice) {
 	dev.txActive.Store(false)
-	dev.rootQdisc = qdiscNoop
+	dev.setQdisc(qdiscNoop)
 }
 
 // qdiscTxChanging is qdisc_tx_changing: a transmit queue is not on its
 // attached qdisc (the device is attached but deactivated).
 func qdiscTxChanging(dev *NetDevice) bool {
-	return dev.rootQdisc != qdiscNoop && !dev.txActive.Load()
+	return dev.qdisc() != qdiscNoop && !dev.txActive.Load()
 }

@@ -137,7 +137,6 @@ const (
 	dropUnhandledProto                   // SKB_DROP_REASON_UNHANDLED_PROTO
 	dropOtherhost                        // SKB_DROP_REASON_OTHERHOST
 	dropQdiscDrop                        // SKB_DROP_REASON_QDISC_DROP
-	dropDevReady                         // SKB_DROP_REASON_DEV_READY
 	dropRecursionLimit                   // SKB_DROP_REASON_RECURSION_LIMIT
 	numDropReasons
 )
@@ -145,7 +144,7 @@ const (
 // String is the reason's name without its SKB_DROP_REASON_ prefix, as
 // drop_monitor and the tracepoint print it.
 func (r DropReason) String() string {
-	return [...]string{"NOT_SPECIFIED", "UNHANDLED_PROTO", "OTHERHOST", "QDISC_DROP", "DEV_READY", "RECURSION_LIMIT"}[r]
+	return [...]string{"NOT_SPECIFIED", "UNHANDLED_PROTO", "OTHERHOST", "QDISC_DROP", "RECURSION_LIMIT"}[r]
 }
 
 // Drops returns how many skbs the kernel dropped, by reason.
