@@ -32,6 +32,18 @@ func NewKernel(t testing.TB, opts ...net.Option) *net.Kernel {
 	return k
 }
 
+// NewNamespace makes a network namespace in k, closed when the test ends
+// (before the kernel's consistency check).
+func NewNamespace(t testing.TB, k *net.Kernel) *net.Namespace {
+	t.Helper()
+	ns, err := k.NewNamespace()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ns.Close() })
+	return ns
+}
+
 // Link returns the snapshot of the device name in ns (net.Namespace.Link),
 // failing the test at once if there is none.
 func Link(t testing.TB, ns *net.Namespace, name string) net.Link {

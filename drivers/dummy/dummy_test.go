@@ -205,11 +205,7 @@ func notifications(t *testing.T, s *net.Socket) (types []uint16, attrs []map[uin
 func TestMoveNamespace(t *testing.T) {
 	k := knettest.NewKernel(t)
 	a := k.InitNet()
-	b, err := k.NewNamespace()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := knettest.NewNamespace(t, k)
 	ra, rb := knettest.Dial(t, a), knettest.Dial(t, b)
 	if err := ra.NewLink(&rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{
 		Name: "d0", Address: knettest.MAC(t, "02:00:00:00:00:07"), Info: &rtnetlink.LinkInfo{Kind: "dummy"}}}); err != nil {

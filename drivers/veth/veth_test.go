@@ -219,11 +219,7 @@ func TestPeerInOtherNamespace(t *testing.T) {
 		t.Run(by, func(t *testing.T) {
 			k := knettest.NewKernel(t)
 			a := k.InitNet()
-			b, err := k.NewNamespace()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer b.Close()
+			b := knettest.NewNamespace(t, k)
 			ra, rb := knettest.Dial(t, a), knettest.Dial(t, b)
 			netns := rtnetlink.NetNSForFD(uint32(b.FD()))
 			if by == "pid" {
@@ -264,11 +260,7 @@ func TestPeerInOtherNamespace(t *testing.T) {
 func TestBadRequests(t *testing.T) {
 	k := knettest.NewKernel(t)
 	ns := k.InitNet()
-	other, err := k.NewNamespace()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := knettest.NewNamespace(t, k)
 	r := knettest.Dial(t, ns)
 	if err := r.Add("taken", "dummy"); err != nil {
 		t.Fatal(err)
@@ -311,7 +303,7 @@ func TestBadRequests(t *testing.T) {
 	if err := r.NewLink(pair("v0", &rtnetlink.LinkAttributes{Name: "v1"})); err != nil {
 		t.Fatal(err)
 	}
-	err = r.Set(&rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{Name: "v0", MTU: 65536}})
+	err := r.Set(&rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{Name: "v0", MTU: 65536}})
 	if knettest.Errno(err) != unix.EINVAL || knettest.Extack(err) != "mtu greater than device maximum" {
 		t.Errorf("MTU 65536 on v0: %v (%q)", err, knettest.Extack(err))
 	}
@@ -420,11 +412,7 @@ func TestConcurrentTransmit(t *testing.T) {
 func TestUnloadDeletesPairs(t *testing.T) {
 	k := knettest.NewKernel(t)
 	a := k.InitNet()
-	b, err := k.NewNamespace()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := knettest.NewNamespace(t, k)
 	r := knettest.Dial(t, a)
 	if err := r.NewLink(pair("v0", &rtnetlink.LinkAttributes{Name: "v1", NetNS: rtnetlink.NetNSForFD(uint32(b.FD()))})); err != nil {
 		t.Fatal(err)
