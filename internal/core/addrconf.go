@@ -85,6 +85,7 @@ func init() {
 		validateLinkAF: inet6ValidateLinkAF,
 		setLinkAF:      inet6SetLinkAF,
 	})
+	registerNetdeviceNotifier(&netdevNotifier{name: "addrconf", order: netdevNotifierAddrconf, call: addrconfNotify})
 	rtnlRegister(unix.AF_INET6, RTM_GETLINK, nil, inet6DumpIfinfo, 0)
 }
 
@@ -310,11 +311,70 @@ func addrconfNetdevUp(dev *NetDevice) {
 	dev.inet6Ready = true
 }
 
-// addrconfNetdevChange is addrconf_notify's NETDEV_CHANGE: a link that
-// became ready marks its inet6_dev IF_READY.
-func addrconfNetdevChange(dev *NetDevice) {
-	if dev.inet6 {
-		addrconfNetdevUp(dev)
+// addrconfNotify is addrconf_notify: a registered device with an MTU of
+// at least 1280 gets an inet6_dev (ipv6_add_dev), which becomes IF_READY
+// once the link is up and ready and goes when the MTU drops below or the
+// device unregisters.
+func addrconfNotify(info *netdevNotifierInfo) error {
+	dev := info.dev
+	switch info.event {
+	case NETDEV_REGISTER, NETDEV_CHANGEMTU:
+		switch {
+		case !dev.inet6 && dev.MTU >= ipv6MinMTU:
+			ipv6AddDev(dev)
+		case dev.inet6 && dev.MTU < ipv6MinMTU:
+			addrconfIfdown(dev, true)
+		case dev.inet6:
+			dev.inet6MTU = dev.MTU
+		}
+	case NETDEV_UP:
+		if dev.inet6 {
+			addrconfNetdevUp(dev)
+			inet6Touch(dev, false)
+		}
+	case NETDEV_CHANGE:
+		if dev.inet6 {
+			addrconfNetdevUp(dev)
+		}
+	case NETDEV_DOWN:
+		if dev.inet6 {
+			addrconfIfdown(dev, false)
+			inet6Touch(dev, false)
+		}
+	case NETDEV_UNREGISTER:
+		if dev.inet6 {
+			addrconfIfdown(dev, true)
+		}
+	}
+	return nil
+}
+
+// ipv6MinMTU is IPV6_MIN_MTU: below it addrconf detaches the device's
+// inet6_dev, which removes AF_INET6 from IFLA_AF_SPEC.
+const ipv6MinMTU = 1280
+
+// ipv6AddDev is ipv6_add_dev: the defaults, and no DAD on links without
+// neighbour discovery.
+func ipv6AddDev(dev *NetDevice) {
+	dev.inet6 = true
+	dev.inet6AddrGen = IN6_ADDR_GEN_MODE_EUI64
+	dev.inet6AcceptDad = 1
+	if dev.Flags&(IFF_NOARP|IFF_LOOPBACK) != 0 {
+		dev.inet6AcceptDad = -1
+	}
+	dev.inet6MTU = dev.MTU
+	netconfNotify(dev, RTM_NEWNETCONF, unix.AF_INET6)
+	dev.inet6Ready = dev.running() && addrconfLinkReady(dev)
+	inet6Touch(dev, true)
+}
+
+// addrconfIfdown is addrconf_ifdown: the inet6_dev stops being IF_READY,
+// and with unregister it is detached (RTM_DELNETCONF).
+func addrconfIfdown(dev *NetDevice, unregister bool) {
+	dev.inet6Ready = false
+	if unregister {
+		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET6)
+		dev.inet6 = false
 	}
 }
 
@@ -330,3 +390,7 @@ func inet6Touch(dev *NetDevice, fresh bool) {
 		k.rngMu.Unlock()
 	}
 }
+
+// ipv6Net is the namespace's IPv6 state (struct netns_ipv6): addresses
+// and routes.
+type ipv6Net struct{}

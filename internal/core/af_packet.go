@@ -104,9 +104,21 @@ func (n *Net) PacketCreate(ifindex int, capNetRaw bool) (*PacketSock, error) {
 }
 
 // packetNotifier is packet_notifier for NETDEV_UP, NETDEV_DOWN and
-// NETDEV_UNREGISTER.
-func (n *Net) packetNotifier(dev *NetDevice, up, unregister bool) {
-	t := &n.packet
+// NETDEV_UNREGISTER: the device's sockets start, stop with ENETDOWN, or
+// lose their binding.
+func packetNotifier(info *netdevNotifierInfo) error {
+	var up, unregister bool
+	switch info.event {
+	case NETDEV_UP:
+		up = true
+	case NETDEV_DOWN:
+	case NETDEV_UNREGISTER:
+		unregister = true
+	default:
+		return nil
+	}
+	dev := info.dev
+	t := &dev.net.packet
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	changed := false
@@ -133,6 +145,7 @@ func (n *Net) packetNotifier(dev *NetDevice, up, unregister bool) {
 	if changed {
 		t.publishLocked()
 	}
+	return nil
 }
 
 func (t *packetTable) closeAll() {

@@ -167,17 +167,16 @@ type NetDevice struct {
 	nameAssignType  uint8
 	regState        int
 	rtnlLinkOps     *RtnlLinkOps
-	initializing    bool   // rtnl_link_state == RTNL_LINK_INITIALIZING
-	inet            bool   // an in_device is attached (AF_SPEC carries AF_INET)
-	inet6           bool   // an inet6_dev is attached (AF_SPEC carries AF_INET6)
-	inet6Ready      bool   // IF_READY: set by addrconf on NETDEV_UP
-	inet6MTU        uint32 // idev->cnf.mtu6: follows dev->mtu after the notification
+	initializing    bool      // rtnl_link_state == RTNL_LINK_INITIALIZING
+	inDev           *inDevice // ip_ptr: the in_device, nil without one (AF_SPEC carries AF_INET with one)
+	inet6           bool      // an inet6_dev is attached (AF_SPEC carries AF_INET6)
+	inet6Ready      bool      // IF_READY: set by addrconf on NETDEV_UP
+	inet6MTU        uint32    // idev->cnf.mtu6: follows dev->mtu after the notification
 	inet6Tstamp     uint32
 	inet6Reachable  uint32
-	inet6AddrGen    uint8                   // idev->cnf.addr_gen_mode
-	inet6AcceptDad  int32                   // idev->cnf.accept_dad
-	inet6Token      [16]byte                // idev->token
-	inetConf        *[ipv4DevconfMax]uint32 // in_dev->cnf.data once changed; nil: the defaults
+	inet6AddrGen    uint8    // idev->cnf.addr_gen_mode
+	inet6AcceptDad  int32    // idev->cnf.accept_dad
+	inet6Token      [16]byte // idev->token
 
 	// Guarded by the kernel's linkwatch lock; lwListed is also read
 	// without it, to skip the lock when no event is pending.
@@ -588,7 +587,7 @@ func (n *Net) RegisterNetdevice(dev *NetDevice) error {
 	if dev.AddrAssignType == NET_ADDR_PERM {
 		dev.permAddr = dev.DevAddr
 	}
-	netdevRegisterNotify(dev)
+	_ = callNetdeviceNotifiers(NETDEV_REGISTER, dev)
 	// The device's own "add", held back until the device is listed.
 	netdevUevent(dev, kobjAdd)
 	if dev.rtnlLinkOps == nil || !dev.initializing {
@@ -612,14 +611,6 @@ func errnoOrEIO(err error) error {
 		return e
 	}
 	return unix.EIO
-}
-
-// netdevRegisterNotify runs the NETDEV_REGISTER notifiers the model has:
-// inetdev_event and addrconf_notify give the device its in_device and
-// inet6_dev (MTU permitting).
-func netdevRegisterNotify(dev *NetDevice) {
-	inetdevEvent(dev)
-	inet6Touch(dev, true)
 }
 
 // listNetdevice is list_netdevice.
@@ -649,21 +640,6 @@ func (n *Net) unlistNetdevice(dev *NetDevice) {
 	}
 }
 
-// netdevUnregisterNotify runs the NETDEV_UNREGISTER notifiers: inetdev
-// and addrconf drop their per-device state (so a following RTM_DELLINK
-// carries an empty IFLA_AF_SPEC), and AF_PACKET unbinds its sockets.
-func netdevUnregisterNotify(dev *NetDevice) {
-	if dev.inet {
-		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET)
-	}
-	if dev.inet6 {
-		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET6)
-	}
-	dev.inet, dev.inet6 = false, false
-	dev.inetConf = nil
-	dev.net.packetNotifier(dev, false, true)
-}
-
 // UnregisterNetdeviceMany is unregister_netdevice_many_notify: close the up
 // devices, unlist them, shut their qdiscs, announce RTM_DELLINK and free
 // them. RTNL must be held.
@@ -682,7 +658,9 @@ func UnregisterNetdeviceMany(devs []*NetDevice, portid uint32, nlh []byte) {
 	}
 	for _, dev := range devs {
 		devShutdown(dev)
-		netdevUnregisterNotify(dev)
+		// inetdev and addrconf drop their per-device state, so the
+		// RTM_DELLINK carries an empty IFLA_AF_SPEC.
+		_ = callNetdeviceNotifiers(NETDEV_UNREGISTER, dev)
 		var msg []byte
 		if dev.rtnlLinkOps == nil || !dev.initializing {
 			msg = rtmsgIfinfoBuild(RTM_DELLINK, dev, ^uint32(0), IFLA_EVENT_NONE, portid, nlh, nil, 0)
@@ -718,7 +696,7 @@ func netifCloseMany(devs []*NetDevice) {
 	devCloseMany(up)
 	for _, dev := range up {
 		rtmsgIfinfo(RTM_NEWLINK, dev, IFF_UP|IFF_RUNNING, 0, nil)
-		netdevUpDown(dev)
+		_ = callNetdeviceNotifiers(NETDEV_DOWN, dev)
 	}
 }
 
@@ -730,6 +708,9 @@ func UnregisterNetdevice(dev *NetDevice) { UnregisterNetdeviceMany([]*NetDevice{
 func devOpen(dev *NetDevice, extack *ExtAck) error {
 	if dev.regState != NETREG_REGISTERED {
 		return unix.ENODEV
+	}
+	if err := callNetdeviceNotifiersExtack(NETDEV_PRE_UP, dev, extack); err != nil {
+		return err
 	}
 	dev.start.Store(true)
 	var err error
@@ -759,6 +740,9 @@ func devSetRxMode(dev *NetDevice) {
 // devCloseMany is __dev_close_many: __LINK_STATE_START clears, the qdiscs
 // are deactivated, ndo_stop runs (its result ignored) and IFF_UP clears.
 func devCloseMany(devs []*NetDevice) {
+	for _, dev := range devs {
+		_ = callNetdeviceNotifiers(NETDEV_GOING_DOWN, dev)
+	}
 	for _, dev := range devs {
 		dev.start.Store(false)
 	}
@@ -833,30 +817,23 @@ func devChangeFlags(dev *NetDevice, flags uint32, extack *ExtAck) error {
 }
 
 // devNotifyFlags is __dev_notify_flags: one RTM_NEWLINK carrying the
-// changed bits, then NETDEV_UP or NETDEV_DOWN (which start and stop the
-// device's packet sockets).
+// changed bits, then NETDEV_UP or NETDEV_DOWN, or NETDEV_CHANGE for an up
+// device whose other flags changed.
 func devNotifyFlags(dev *NetDevice, oldFlags, gchanges uint32, portid uint32, nlh []byte) {
 	if gchanges != 0 {
 		rtmsgIfinfo(RTM_NEWLINK, dev, gchanges, portid, nlh)
 	}
-	if (dev.Flags^oldFlags)&IFF_UP != 0 {
-		netdevUpDown(dev)
-	}
-}
-
-// netdevUpDown runs the NETDEV_UP / NETDEV_DOWN notifiers the model has:
-// addrconf's IF_READY and AF_PACKET's hook.
-func netdevUpDown(dev *NetDevice) {
-	up := dev.Flags&IFF_UP != 0
-	if dev.inet6 {
-		if up {
-			addrconfNetdevUp(dev)
-		} else {
-			dev.inet6Ready = false // addrconf_ifdown
+	changes := dev.Flags ^ oldFlags
+	switch {
+	case changes&IFF_UP != 0:
+		event := NETDEV_DOWN
+		if dev.Flags&IFF_UP != 0 {
+			event = NETDEV_UP
 		}
-		inet6Touch(dev, false)
+		_ = callNetdeviceNotifiers(event, dev)
+	case dev.Flags&IFF_UP != 0 && changes&^(IFF_UP|IFF_PROMISC|IFF_ALLMULTI|flagsVolatile) != 0:
+		callNetdeviceNotifiersChange(dev, changes)
 	}
-	dev.net.packetNotifier(dev, up, false)
 }
 
 // DevChangeFlags is netif_change_flags (dev_change_flags): RTNL must be held.
@@ -899,10 +876,6 @@ func devValidateMTU(dev *NetDevice, mtu int64, extack *ExtAck) error {
 	return nil
 }
 
-// ipv6MinMTU is IPV6_MIN_MTU: below it addrconf detaches the device's
-// inet6_dev, which removes AF_INET6 from IFLA_AF_SPEC.
-const ipv6MinMTU = 1280
-
 // DevSetMTU is netif_set_mtu_ext: RTNL must be held. A change goes
 // through ndo_change_mtu and announces RTM_NEWLINK through
 // NETDEV_CHANGEMTU.
@@ -924,75 +897,17 @@ func DevSetMTU(dev *NetDevice, mtu int64, extack *ExtAck) error {
 		dev.MTU = uint32(mtu)
 	}
 	dev.publish()
-	// NETDEV_CHANGEMTU: rtnetlink's notifier runs before inetdev's and
-	// addrconf's, so the message still shows the old AF_SPEC.
-	netdevNotify(dev, netdevChangeMTU)
-	inetdevEvent(dev)
+	// rtnetlink's notifier runs before inetdev's and addrconf's, so the
+	// RTM_NEWLINK still shows the old AF_SPEC.
+	_ = callNetdeviceNotifiers(NETDEV_CHANGEMTU, dev)
 	return nil
 }
 
-// ipv4MinMTU is IPV4_MIN_MTU: below it inetdev_event drops the in_device.
-const ipv4MinMTU = 68
-
-// inetdevEvent is the MTU handling of inetdev_event and addrconf_notify:
-// an in_device exists while MTU >= 68, an inet6_dev while MTU >= 1280.
-func inetdevEvent(dev *NetDevice) {
-	hadInet := dev.inet
-	dev.inet = dev.MTU >= ipv4MinMTU
-	switch {
-	case dev.inet && !hadInet:
-		dev.inetConf = nil
-		netconfNotify(dev, RTM_NEWNETCONF, unix.AF_INET)
-	case !dev.inet && hadInet:
-		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET)
-	}
-	had := dev.inet6
-	dev.inet6 = dev.MTU >= ipv6MinMTU
-	switch {
-	case dev.inet6 && !had:
-		// ipv6_add_dev: the defaults, and no DAD on links without
-		// neighbour discovery.
-		dev.inet6AddrGen = IN6_ADDR_GEN_MODE_EUI64
-		dev.inet6AcceptDad = 1
-		if dev.Flags&(IFF_NOARP|IFF_LOOPBACK) != 0 {
-			dev.inet6AcceptDad = -1
-		}
-		netconfNotify(dev, RTM_NEWNETCONF, unix.AF_INET6)
-	case !dev.inet6 && had:
-		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET6)
-	}
-	if dev.inet6 {
-		dev.inet6MTU = dev.MTU
-	}
-	if dev.inet6 && !had {
-		dev.inet6Ready = dev.running() && addrconfLinkReady(dev)
-		inet6Touch(dev, true)
-	}
-}
-
-// Netdevice notifier events that rtnetlink_event turns into RTM_NEWLINK.
-const (
-	netdevChangeMTU = iota + 1
-	netdevChangeName
-	netdevChangeTxQueueLen
-	netdevChangeAddr
-)
-
-// netdevNotify is call_netdevice_notifiers for the events rtnetlink_event
-// turns into an RTM_NEWLINK (change 0). None of the modelled events maps
-// to an IFLA_EVENT value (rtnl_get_event names only REBOOT, FEAT_CHANGE,
-// BONDING_FAILOVER, NOTIFY_PEERS, RESEND_IGMP and CHANGEINFODATA).
-func netdevNotify(dev *NetDevice, event int) {
-	rtmsgIfinfoEvent(RTM_NEWLINK, dev, 0, IFLA_EVENT_NONE, 0, nil)
-}
-
-// IFLA_EVENT_NONE is the absent IFLA_EVENT.
-const IFLA_EVENT_NONE = 0
-
-// netdevStateChange is netif_state_change: RTM_NEWLINK for an up device.
+// netdevStateChange is netif_state_change: NETDEV_CHANGE, then
+// RTM_NEWLINK, for an up device.
 func netdevStateChange(dev *NetDevice) {
 	if dev.Flags&IFF_UP != 0 {
-		addrconfNetdevChange(dev) // the NETDEV_CHANGE notifiers the model has
+		callNetdeviceNotifiersChange(dev, 0)
 		rtmsgIfinfo(RTM_NEWLINK, dev, 0, 0, nil)
 	}
 }
@@ -1023,7 +938,7 @@ func devSetMACAddress(dev *NetDevice, addr []byte) error {
 		}
 	}
 	dev.AddrAssignType = NET_ADDR_SET
-	netdevNotify(dev, netdevChangeAddr)
+	_ = callNetdeviceNotifiers(NETDEV_CHANGEADDR, dev)
 	return nil
 }
 
@@ -1045,7 +960,7 @@ func devChangeTxQueueLen(dev *NetDevice, v uint32) error {
 	}
 	if v != dev.TxQueueLen {
 		dev.TxQueueLen = v
-		netdevNotify(dev, netdevChangeTxQueueLen)
+		_ = callNetdeviceNotifiers(NETDEV_CHANGE_TX_QUEUE_LEN, dev)
 	}
 	return nil
 }
@@ -1068,7 +983,7 @@ func devChangeName(dev *NetDevice, newname string) error {
 	n.devByName[name] = dev
 	dev.publish()
 	netdevRenameUevent(dev, old)
-	netdevNotify(dev, netdevChangeName)
+	_ = callNetdeviceNotifiers(NETDEV_CHANGENAME, dev)
 	return nil
 }
 
@@ -1124,7 +1039,7 @@ func DevChangeNetNamespace(dev *NetDevice, net *Net, pat string, newIfindex int,
 	netifCloseMany([]*NetDevice{dev})
 	old.unlistNetdevice(dev)
 	devShutdown(dev)
-	netdevUnregisterNotify(dev)
+	_ = callNetdeviceNotifiers(NETDEV_UNREGISTER, dev)
 	nsid := peernet2idAlloc(old, net)
 	msg := rtmsgIfinfoBuild(RTM_DELLINK, dev, ^uint32(0), IFLA_EVENT_NONE, 0, nil, &nsid, newIfindex)
 	if msg != nil {
@@ -1139,7 +1054,7 @@ func DevChangeNetNamespace(dev *NetDevice, net *Net, pat string, newIfindex int,
 	dev.publish()
 	netdevUevent(dev, kobjAdd)
 	net.listNetdevice(dev)
-	netdevRegisterNotify(dev)
+	_ = callNetdeviceNotifiers(NETDEV_REGISTER, dev)
 	rtmsgIfinfo(RTM_NEWLINK, dev, ^uint32(0), 0, nil)
 	return nil
 }

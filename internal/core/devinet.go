@@ -6,11 +6,65 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// This file models the per-device side of net/ipv4/devinet.c the link
-// layer reaches: a device's in_device configuration as IFLA_AF_SPEC
-// reports it (inet_fill_link_af) and sets it (IFLA_INET_CONF:
+// This file models net/ipv4/devinet.c: a device's in_device (created and
+// destroyed by inetdev_event), its configuration as IFLA_AF_SPEC reports
+// it (inet_fill_link_af) and sets it (IFLA_INET_CONF:
 // inet_validate_link_af, inet_set_link_af with the netconf notifications
-// devinet_conf_post_set sends). Addresses themselves are not modelled yet.
+// devinet_conf_post_set sends), and its IPv4 addresses with the inetaddr
+// notifier chain that announces them to the FIB.
+
+// inDevice is struct in_device: a device's IPv4 state, dev.inDev.
+type inDevice struct {
+	dev *NetDevice
+	// ifaList is ifa_list in the kernel's order: primaries before
+	// secondaries, as inet_insert_ifa places them.
+	ifaList []*inIfaddr
+	// conf is cnf.data once changed; nil: the defaults (inetDevconfDefault).
+	conf *[ipv4DevconfMax]uint32
+}
+
+// inAddr is an IPv4 address (__be32) as a number: a.b.c.d is
+// a<<24 | b<<16 | c<<8 | d.
+type inAddr uint32
+
+// inIfaddr is struct in_ifaddr: one IPv4 address of a device.
+type inIfaddr struct {
+	inDev        *inDevice
+	local        inAddr // ifa_local
+	address      inAddr // ifa_address: the peer, or ifa_local
+	mask         inAddr // ifa_mask
+	broadcast    inAddr // ifa_broadcast
+	prefixlen    uint8
+	scope        uint8
+	proto        uint8
+	flags        uint32 // IFA_F_*
+	rtPriority   uint32 // ifa_rt_priority: the metric of its prefix route
+	label        string // ifa_label
+	validLft     uint32
+	preferredLft uint32
+	cstamp       uint64 // jiffies when created
+	tstamp       uint64 // jiffies when last changed
+}
+
+// inetaddrNotifier is a notifier_block on inetaddr_chain (register_inetaddr_notifier):
+// NETDEV_UP when an address is added, NETDEV_DOWN when it goes.
+type inetaddrNotifier struct {
+	name string
+	call func(event NetdevEvent, ifa *inIfaddr)
+}
+
+// inetaddrChain is inetaddr_chain, filled at init.
+var inetaddrChain []*inetaddrNotifier
+
+// registerInetaddrNotifier is register_inetaddr_notifier at boot.
+func registerInetaddrNotifier(nb *inetaddrNotifier) { inetaddrChain = append(inetaddrChain, nb) }
+
+// inetaddrNotify is blocking_notifier_call_chain(&inetaddr_chain, ...).
+func inetaddrNotify(event NetdevEvent, ifa *inIfaddr) {
+	for _, nb := range inetaddrChain {
+		nb.call(event, ifa)
+	}
+}
 
 // IFLA_INET_* attributes and IPV4_DEVCONF_* (include/uapi/linux/ip.h).
 const (
@@ -55,10 +109,10 @@ func inetDevconfDefault(lo bool) [ipv4DevconfMax]uint32 {
 }
 
 // inetDevConf is the device's in_device configuration (in_dev->cnf.data):
-// dev.inetConf once changed, else the defaults of lo or of other devices.
+// its own once changed, else the defaults of lo or of other devices.
 func inetDevConf(dev *NetDevice) [ipv4DevconfMax]uint32 {
-	if dev.inetConf != nil {
-		return *dev.inetConf
+	if in := dev.inDev; in != nil && in.conf != nil {
+		return *in.conf
 	}
 	return inetDevconfDefault(dev.Flags&IFF_LOOPBACK != 0)
 }
@@ -106,25 +160,66 @@ func init() {
 		validateLinkAF: inetValidateLinkAF,
 		setLinkAF:      inetSetLinkAF,
 	})
+	registerNetdeviceNotifier(&netdevNotifier{name: "inetdev", order: netdevNotifierDevinet, call: inetdevEvent})
+}
+
+// ipv4MinMTU is IPV4_MIN_MTU: below it inetdev_event drops the in_device.
+const ipv4MinMTU = 68
+
+// inetdevEvent is inetdev_event: a registered device with an MTU of at
+// least 68 gets an in_device (inetdev_init), and loses it when the MTU
+// drops below or the device unregisters (inetdev_destroy); each change is
+// announced with RTM_NEWNETCONF / RTM_DELNETCONF.
+func inetdevEvent(info *netdevNotifierInfo) error {
+	dev := info.dev
+	switch info.event {
+	case NETDEV_REGISTER, NETDEV_CHANGEMTU:
+		if dev.inDev == nil && dev.MTU >= ipv4MinMTU {
+			inetdevInit(dev)
+		} else if dev.inDev != nil && dev.MTU < ipv4MinMTU {
+			inetdevDestroy(dev.inDev)
+		}
+	case NETDEV_UNREGISTER:
+		if dev.inDev != nil {
+			inetdevDestroy(dev.inDev)
+		}
+	}
+	return nil
+}
+
+// inetdevInit is inetdev_init.
+func inetdevInit(dev *NetDevice) *inDevice {
+	in := &inDevice{dev: dev}
+	dev.inDev = in
+	netconfNotify(dev, RTM_NEWNETCONF, unix.AF_INET)
+	return in
+}
+
+// inetdevDestroy is inetdev_destroy.
+func inetdevDestroy(in *inDevice) {
+	dev := in.dev
+	netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET)
+	dev.inDev = nil
 }
 
 // inetFillLinkAF is inet_fill_link_af, with rtnlAfOps.fillLinkAF's
 // by-value message. The defaults of inetDevConf go out pre-encoded.
 func inetFillLinkAF(m nlBuf, dev *NetDevice, extMask uint32) (nlBuf, bool) {
-	if !dev.inet {
+	in := dev.inDev
+	if in == nil {
 		return m, false
 	}
-	if dev.inetConf == nil {
+	if in.conf == nil {
 		m.putBytes(inetConfAttr[b2u8(dev.Flags&IFF_LOOPBACK != 0)])
 		return m, true
 	}
-	encodeInetConf(&m, dev.inetConf)
+	encodeInetConf(&m, in.conf)
 	return m, true
 }
 
 // inetValidateLinkAF is inet_validate_link_af.
 func inetValidateLinkAF(dev *NetDevice, nla *Attr, extack *ExtAck) error {
-	if !dev.inet || dev.regState != NETREG_REGISTERED {
+	if dev.inDev == nil || dev.regState != NETREG_REGISTERED {
 		return unix.EAFNOSUPPORT
 	}
 	var tb [IFLA_INET_MAX + 1]Attr
@@ -145,7 +240,8 @@ func inetValidateLinkAF(dev *NetDevice, nla *Attr, extack *ExtAck) error {
 // inetSetLinkAF is inet_set_link_af: each IFLA_INET_CONF value is stored,
 // and devinet_conf_post_set announces the ones netconf reports.
 func inetSetLinkAF(dev *NetDevice, nla *Attr, extack *ExtAck) error {
-	if !dev.inet {
+	in := dev.inDev
+	if in == nil {
 		return unix.EAFNOSUPPORT
 	}
 	var tb [IFLA_INET_MAX + 1]Attr
@@ -160,13 +256,13 @@ func inetSetLinkAF(dev *NetDevice, nla *Attr, extack *ExtAck) error {
 		if typ < 1 || typ > ipv4DevconfMax || len(a.Data) < 4 {
 			return true
 		}
-		if dev.inetConf == nil {
+		if in.conf == nil {
 			conf := inetDevConf(dev)
-			dev.inetConf = &conf
+			in.conf = &conf
 		}
-		old := dev.inetConf[typ-1]
+		old := in.conf[typ-1]
 		v := a.U32()
-		dev.inetConf[typ-1] = v
+		in.conf[typ-1] = v
 		devinetConfPostSet(dev, typ, v, old)
 		return true
 	})
@@ -189,3 +285,7 @@ func devinetConfPostSet(dev *NetDevice, typ int, v, old uint32) {
 		inetNetconfNotifyDevconf(dev, netconfaForwarding)
 	}
 }
+
+// devinetNet is the namespace's IPv4 address state (net->ipv4's
+// inet_addr_lst and devconf parts).
+type devinetNet struct{}

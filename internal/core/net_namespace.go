@@ -152,6 +152,83 @@ type Net struct {
 	nsidMu sync.Mutex   // nsid_lock
 	nsids  map[int]*Net // netns_ids: the ids this namespace gives others
 	nsidOf map[*Net]int // nsids reversed: a peer has at most one id
+
+	// The protocols' per-namespace state (struct net's ipv4, ipv6 and
+	// neighbour parts), each owned by the file that models it and set
+	// up by its pernet operations. Guarded by RTNL unless the owner
+	// says otherwise.
+	inet  devinetNet  // devinet.go: the namespace's IPv4 addresses
+	fib   fibNet      // fib_frontend.go: the IPv4 routing tables
+	ipv6  ipv6Net     // addrconf.go, ip6_fib.go: IPv6 addresses and routes
+	neigh neighNet    // neighbour.go: the neighbour tables
+	rules fibRulesNet // fib_rules.go: the policy rules of each family
+}
+
+// pernetOperations is struct pernet_operations: a subsystem's set-up and
+// tear-down of its per-namespace state. init runs under RTNL before the
+// namespace's lo exists; exit under RTNL after its devices are gone.
+type pernetOperations struct {
+	name  string
+	order int // the pernetOrder* registration order
+	init  func(n *Net) error
+	exit  func(n *Net)
+}
+
+// Registration order of the pernet subsystems: the order the kernel's
+// initcalls register them (setup_net runs them in it, cleanup_net in
+// reverse).
+const (
+	pernetOrderFibRules  = iota // fib_rules_init (subsys_initcall)
+	pernetOrderNeigh            // neigh tables (arp_init, ndisc_init)
+	pernetOrderDevinet          // devinet_init
+	pernetOrderFib              // ip_fib_init (fib_net_ops)
+	pernetOrderFib4Rules        // fib4_rules_init, from fib_net_init
+	pernetOrderAddrconf         // addrconf_init
+	pernetOrderIP6Fib           // ip6_route_init, fib6_init
+	pernetOrderFib6Rules        // fib6_rules_init
+)
+
+// pernetList is pernet_list, filled at init.
+var pernetList []*pernetOperations
+
+// registerPernetSubsys is register_pernet_subsys at boot.
+func registerPernetSubsys(ops *pernetOperations) {
+	i := len(pernetList)
+	for i > 0 && pernetList[i-1].order > ops.order {
+		i--
+	}
+	pernetList = append(pernetList, nil)
+	copy(pernetList[i+1:], pernetList[i:])
+	pernetList[i] = ops
+}
+
+// setupNet is setup_net: every subsystem's init in order; on failure the
+// ones that ran are undone in reverse.
+func (n *Net) setupNet() error {
+	for i, ops := range pernetList {
+		if ops.init == nil {
+			continue
+		}
+		if err := ops.init(n); err != nil {
+			for j := i - 1; j >= 0; j-- {
+				if pernetList[j].exit != nil {
+					pernetList[j].exit(n)
+				}
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// cleanupNetSubsys is cleanup_net's part after the devices are gone:
+// every subsystem's exit in reverse order.
+func (n *Net) cleanupNetSubsys() {
+	for i := len(pernetList) - 1; i >= 0; i-- {
+		if pernetList[i].exit != nil {
+			pernetList[i].exit(n)
+		}
+	}
 }
 
 // Kernel returns the kernel the namespace belongs to.
@@ -179,7 +256,12 @@ func (k *Kernel) NewNet() (*Net, error) {
 	n.netlinkKernelCreate(NETLINK_GENERIC, 32, nlCfgNonrootRecv, genlRcv)
 	n.netlinkKernelCreate(NETLINK_KOBJECT_UEVENT, 32, nlCfgNonrootRecv, ueventNetRcv)
 	k.rtnl.Lock()
-	err := loopbackNetInit(n)
+	err := n.setupNet()
+	if err == nil {
+		if err = loopbackNetInit(n); err != nil {
+			n.cleanupNetSubsys()
+		}
+	}
 	k.rtnl.Unlock()
 	if err != nil {
 		return nil, err
@@ -241,6 +323,7 @@ func (n *Net) Destroy() error {
 		rtnlDellinkQueue(n.devByIndex[n.devOrder[i]], &kill)
 	}
 	UnregisterNetdeviceMany(kill, 0, nil)
+	n.cleanupNetSubsys()
 	return nil
 }
 

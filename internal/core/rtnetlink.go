@@ -980,7 +980,7 @@ func doSetlink(skb *SkBuff, dev *NetDevice, tgt *Net, ifm Ifinfomsg, tb []Attr, 
 	if tb[IFLA_BROADCAST].ok {
 		copy(dev.Broadcast[:dev.AddrLen], tb[IFLA_BROADCAST].Data)
 		dev.publish()
-		netdevNotify(dev, netdevChangeAddr)
+		_ = callNetdeviceNotifiers(NETDEV_CHANGEADDR, dev)
 	}
 	if ifm.Flags != 0 || ifm.Change != 0 {
 		if err := DevChangeFlags(dev, rtnlDevCombineFlags(dev, &ifm), extack); err != nil {

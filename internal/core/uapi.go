@@ -106,6 +106,22 @@ const (
 	RTM_DELLINK = 17
 	RTM_GETLINK = 18
 	RTM_SETLINK = 19
+
+	RTM_NEWADDR     = 20
+	RTM_DELADDR     = 21
+	RTM_GETADDR     = 22
+	RTM_NEWROUTE    = 24
+	RTM_DELROUTE    = 25
+	RTM_GETROUTE    = 26
+	RTM_NEWNEIGH    = 28
+	RTM_DELNEIGH    = 29
+	RTM_GETNEIGH    = 30
+	RTM_NEWRULE     = 32
+	RTM_DELRULE     = 33
+	RTM_GETRULE     = 34
+	RTM_NEWNEIGHTBL = 64
+	RTM_GETNEIGHTBL = 66
+	RTM_SETNEIGHTBL = 67
 	// RTM_MAX is ((__RTM_MAX + 3) & ~3) - 1 with __RTM_MAX one past
 	// RTM_GETTUNNEL (122): the highest type rtnetlink_rcv_msg accepts.
 	RTM_MAX = 123
@@ -115,7 +131,17 @@ const (
 const (
 	RTNLGRP_NONE = 0
 	RTNLGRP_LINK = 1
-	RTNLGRP_MAX  = 40
+
+	RTNLGRP_NEIGH       = 3
+	RTNLGRP_IPV4_IFADDR = 5
+	RTNLGRP_IPV4_ROUTE  = 7
+	RTNLGRP_IPV4_RULE   = 8
+	RTNLGRP_IPV6_IFADDR = 9
+	RTNLGRP_IPV6_ROUTE  = 11
+	RTNLGRP_IPV6_PREFIX = 18
+	RTNLGRP_IPV6_RULE   = 19
+
+	RTNLGRP_MAX = 40
 )
 
 // IFLA_* link attributes (include/uapi/linux/if_link.h), complete through
@@ -292,4 +318,21 @@ const (
 	sizeofIfinfomsg = 16
 	sizeofRtgenmsg  = 1
 	sizeofNlmsgerr  = 20
+	sizeofIfaddrmsg = 8  // struct ifaddrmsg
+	sizeofRtmsg     = 12 // struct rtmsg
+	sizeofNdmsg     = 12 // struct ndmsg
+	sizeofNdtmsg    = 4  // struct ndtmsg
+	sizeofFibRule   = 12 // struct fib_rule_hdr
+)
+
+// Address and route attributes golang.org/x/sys/unix does not carry (the
+// rest of IFA_*, RTA_*, RTN_*, RT_SCOPE_*, RTPROT_* come from there), and
+// the maxima of the kernels the model follows.
+const (
+	IFA_PROTO = 11
+	IFA_MAX   = 11
+
+	RTA_NH_ID     = 30
+	RTA_FLOWLABEL = 31
+	RTA_MAX       = 31
 )
