@@ -873,6 +873,7 @@ type netlinkCallback struct {
 	extack      ExtAck
 	answerFlags uint16
 	finished    bool // rtnl_dumpit cleared cb->data
+	family      int  // cb->family: rtnl_dump_all's family being dumped
 	data        any
 }
 

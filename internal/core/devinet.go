@@ -2,6 +2,11 @@ package core
 
 import (
 	"encoding/binary"
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -37,13 +42,13 @@ type inIfaddr struct {
 	prefixlen    uint8
 	scope        uint8
 	proto        uint8
-	flags        uint32 // IFA_F_*
-	rtPriority   uint32 // ifa_rt_priority: the metric of its prefix route
-	label        string // ifa_label
-	validLft     uint32
-	preferredLft uint32
-	cstamp       uint64 // jiffies when created
-	tstamp       uint64 // jiffies when last changed
+	flags        uint32        // IFA_F_*
+	rtPriority   uint32        // ifa_rt_priority: the metric of its prefix route
+	label        string        // ifa_label
+	validLft     uint32        // seconds, or infinityLifeTime
+	preferredLft uint32        // seconds, or infinityLifeTime
+	cstamp       time.Duration // when created (jiffies since boot)
+	tstamp       time.Duration // when last changed
 }
 
 // inetaddrNotifier is a notifier_block on inetaddr_chain (register_inetaddr_notifier):
@@ -161,6 +166,9 @@ func init() {
 		setLinkAF:      inetSetLinkAF,
 	})
 	registerNetdeviceNotifier(&netdevNotifier{name: "inetdev", order: netdevNotifierDevinet, call: inetdevEvent})
+	rtnlRegister(unix.AF_INET, RTM_NEWADDR, inetRtmNewaddr, nil, 0)
+	rtnlRegister(unix.AF_INET, RTM_DELADDR, inetRtmDeladdr, nil, 0)
+	rtnlRegister(unix.AF_INET, RTM_GETADDR, nil, inetDumpIfaddr, rtnlFlagDumpSplitNlmDone)
 }
 
 // ipv4MinMTU is IPV4_MIN_MTU: below it inetdev_event drops the in_device.
@@ -183,6 +191,14 @@ func inetdevEvent(info *netdevNotifierInfo) error {
 		if dev.inDev != nil {
 			inetdevDestroy(dev.inDev)
 		}
+	case NETDEV_UP:
+		if dev.inDev != nil {
+			inetdevNetdevUp(dev.inDev)
+		}
+	case NETDEV_CHANGENAME:
+		if dev.inDev != nil {
+			inetdevChangename(dev.inDev)
+		}
 	}
 	return nil
 }
@@ -195,11 +211,15 @@ func inetdevInit(dev *NetDevice) *inDevice {
 	return in
 }
 
-// inetdevDestroy is inetdev_destroy.
+// inetdevDestroy is inetdev_destroy: every address goes (announced, with
+// no promotion), then the in_device with an RTM_DELNETCONF.
 func inetdevDestroy(in *inDevice) {
 	dev := in.dev
-	netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET)
+	for len(in.ifaList) > 0 {
+		inetDelIfa(in, 0, nil, 0, true)
+	}
 	dev.inDev = nil
+	netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET)
 }
 
 // inetFillLinkAF is inet_fill_link_af, with rtnlAfOps.fillLinkAF's
@@ -289,3 +309,673 @@ func devinetConfPostSet(dev *NetDevice, typ int, v, old uint32) {
 // devinetNet is the namespace's IPv4 address state (net->ipv4's
 // inet_addr_lst and devconf parts).
 type devinetNet struct{}
+
+// IPV6ONLY_FLAGS: IFA_F_* flags an IPv4 address never keeps.
+const ipv6OnlyFlags = unix.IFA_F_NODAD | unix.IFA_F_OPTIMISTIC | unix.IFA_F_DADFAILED |
+	unix.IFA_F_HOMEADDRESS | unix.IFA_F_TENTATIVE | unix.IFA_F_MANAGETEMPADDR | unix.IFA_F_STABLE_PRIVACY
+
+// infinityLifeTime is INFINITY_LIFE_TIME.
+const infinityLifeTime = 0xffffffff
+
+// inAddrOf reads an IPv4 address attribute (nla_get_in_addr).
+func inAddrOf(a *Attr) inAddr { return inAddr(binary.BigEndian.Uint32(a.Data)) }
+
+// bytes is the address in network byte order.
+func (a inAddr) bytes() [4]byte {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], uint32(a))
+	return b
+}
+
+func (a inAddr) String() string {
+	b := a.bytes()
+	return netip.AddrFrom4(b).String()
+}
+
+// isMulticast is ipv4_is_multicast.
+func (a inAddr) isMulticast() bool { return a&0xf0000000 == 0xe0000000 }
+
+// isLoopback is ipv4_is_loopback.
+func (a inAddr) isLoopback() bool { return a&0xff000000 == 0x7f000000 }
+
+// inetMakeMask is inet_make_mask.
+func inetMakeMask(logmask uint8) inAddr {
+	if logmask == 0 {
+		return 0
+	}
+	return inAddr(^uint32(0) << (32 - logmask))
+}
+
+// inetIfaMatch is inet_ifa_match: addr is on ifa's subnet.
+func inetIfaMatch(addr inAddr, ifa *inIfaddr) bool { return (addr^ifa.address)&ifa.mask == 0 }
+
+// inetIfaByprefix is inet_ifa_byprefix.
+func inetIfaByprefix(in *inDevice, prefix, mask inAddr) *inIfaddr {
+	for _, ifa := range in.ifaList {
+		if ifa.mask == mask && inetIfaMatch(prefix, ifa) {
+			return ifa
+		}
+	}
+	return nil
+}
+
+// promoteSecondaries is IN_DEV_PROMOTE_SECONDARIES: the device's setting
+// or the namespace's "all" one.
+func (in *inDevice) promoteSecondaries() bool {
+	return inetDevConf(in.dev)[IPV4_DEVCONF_PROMOTE_SECONDARIES-1] != 0
+}
+
+// IPV4_DEVCONF_PROMOTE_SECONDARIES (include/uapi/linux/ip.h).
+const IPV4_DEVCONF_PROMOTE_SECONDARIES = 20
+
+// inetAllocIfa is inet_alloc_ifa.
+func inetAllocIfa(in *inDevice) *inIfaddr {
+	if in.dev.net.k.fail(FailObjAlloc) != nil {
+		return nil
+	}
+	return &inIfaddr{inDev: in}
+}
+
+// setIfaLifetime is set_ifa_lifetime: finite lifetimes are kept, an
+// infinite valid lifetime makes the address IFA_F_PERMANENT and a zero
+// preferred one IFA_F_DEPRECATED; the time stamps move.
+func setIfaLifetime(ifa *inIfaddr, valid, preferred uint32) {
+	flags := ifa.flags &^ (unix.IFA_F_PERMANENT | unix.IFA_F_DEPRECATED)
+	if valid != infinityLifeTime {
+		ifa.validLft = valid
+	} else {
+		flags |= unix.IFA_F_PERMANENT
+	}
+	if preferred != infinityLifeTime {
+		if preferred == 0 {
+			flags |= unix.IFA_F_DEPRECATED
+		}
+		ifa.preferredLft = preferred
+	}
+	ifa.flags = flags
+	ifa.tstamp = ifa.inDev.dev.net.k.jiffies()
+	if ifa.cstamp == 0 {
+		ifa.cstamp = ifa.tstamp
+	}
+}
+
+// inetInsertIfa is __inet_insert_ifa: the address goes after the last
+// primary of its scope or, as a secondary, at the end; RTM_NEWADDR is
+// announced before the inetaddr chain hears of it, so that listeners
+// learn of the address before its routes.
+func inetInsertIfa(ifa *inIfaddr, nlh []byte, portid uint32, extack *ExtAck) error {
+	in := ifa.inDev
+	ifa.flags &^= unix.IFA_F_SECONDARY | ipv6OnlyFlags
+	lastPrimary := 0
+	for i, ifa1 := range in.ifaList {
+		if ifa1.flags&unix.IFA_F_SECONDARY == 0 && ifa.scope <= ifa1.scope {
+			lastPrimary = i + 1
+		}
+		if ifa1.mask == ifa.mask && inetIfaMatch(ifa1.address, ifa) {
+			if ifa1.local == ifa.local {
+				return unix.EEXIST
+			}
+			if ifa1.scope != ifa.scope {
+				extack.setMsg("ipv4: Invalid scope value")
+				return unix.EINVAL
+			}
+			ifa.flags |= unix.IFA_F_SECONDARY
+		}
+	}
+	at := len(in.ifaList)
+	if ifa.flags&unix.IFA_F_SECONDARY == 0 {
+		at = lastPrimary
+	}
+	in.ifaList = append(in.ifaList, nil)
+	copy(in.ifaList[at+1:], in.ifaList[at:])
+	in.ifaList[at] = ifa
+	checkLifetimeSoon(in.dev.net)
+	rtmsgIfa(RTM_NEWADDR, ifa, nlh, portid)
+	inetaddrNotify(NETDEV_UP, ifa)
+	return nil
+}
+
+// inetDelIfa is __inet_del_ifa for ifaList[i]: deleting a primary takes
+// the secondaries of its subnet with it, unless promote_secondaries makes
+// the first of them primary in its place (moved to after the last primary
+// of its scope, and its subnet's other secondaries' routes moved to it).
+// dead is in_dev->dead: the in_device is going, nothing is promoted.
+func inetDelIfa(in *inDevice, i int, nlh []byte, portid uint32, dead bool) {
+	ifa1 := in.ifaList[i]
+	var promote, prevProm, nextSec *inIfaddr
+	var lastPrimAfter *inIfaddr // nil: ifa1's own slot
+	if !dead && ifa1.flags&unix.IFA_F_SECONDARY == 0 {
+		doPromote := in.promoteSecondaries()
+		for j := i + 1; j < len(in.ifaList); {
+			ifa := in.ifaList[j]
+			if ifa.flags&unix.IFA_F_SECONDARY == 0 && ifa1.scope <= ifa.scope {
+				lastPrimAfter = ifa
+			}
+			if ifa.flags&unix.IFA_F_SECONDARY == 0 || ifa1.mask != ifa.mask || !inetIfaMatch(ifa1.address, ifa) {
+				prevProm = ifa
+				j++
+				continue
+			}
+			if doPromote {
+				promote = ifa
+				if j+1 < len(in.ifaList) {
+					nextSec = in.ifaList[j+1]
+				}
+				break
+			}
+			in.ifaList = append(in.ifaList[:j:j], in.ifaList[j+1:]...)
+			rtmsgIfa(RTM_DELADDR, ifa, nlh, portid)
+			inetaddrNotify(NETDEV_DOWN, ifa)
+		}
+		// The promoted subnet's routes go silently now, while every
+		// address is still listed, and come back with the new prefsrc.
+		if promote != nil {
+			for _, ifa := range in.ifaList[indexOfIfa(in, promote):] {
+				if ifa1.mask == ifa.mask && inetIfaMatch(ifa1.address, ifa) {
+					fibDelIfaddr(ifa, ifa1)
+				}
+			}
+		}
+	}
+	// Unlink, then announce: the message first, then the FIB.
+	in.ifaList = append(in.ifaList[:i:i], in.ifaList[i+1:]...)
+	rtmsgIfa(RTM_DELADDR, ifa1, nlh, portid)
+	inetaddrNotify(NETDEV_DOWN, ifa1)
+	if promote == nil {
+		return
+	}
+	if prevProm != nil {
+		p := indexOfIfa(in, promote)
+		in.ifaList = append(in.ifaList[:p:p], in.ifaList[p+1:]...)
+		at := i
+		if lastPrimAfter != nil {
+			at = indexOfIfa(in, lastPrimAfter) + 1
+		}
+		in.ifaList = append(in.ifaList, nil)
+		copy(in.ifaList[at+1:], in.ifaList[at:])
+		in.ifaList[at] = promote
+	}
+	promote.flags &^= unix.IFA_F_SECONDARY
+	rtmsgIfa(RTM_NEWADDR, promote, nlh, portid)
+	inetaddrNotify(NETDEV_UP, promote)
+	if nextSec == nil {
+		return
+	}
+	for _, ifa := range in.ifaList[indexOfIfa(in, nextSec):] {
+		if ifa1.mask == ifa.mask && inetIfaMatch(ifa1.address, ifa) {
+			fibAddIfaddr(ifa)
+		}
+	}
+}
+
+func indexOfIfa(in *inDevice, ifa *inIfaddr) int {
+	for i, x := range in.ifaList {
+		if x == ifa {
+			return i
+		}
+	}
+	return -1
+}
+
+// ifaIPv4Policy is ifa_ipv4_policy.
+var ifaIPv4Policy = func() []nlaPolicy {
+	p := make([]nlaPolicy, IFA_MAX+1)
+	p[unix.IFA_LOCAL] = nlaPolicy{typ: nlaU32}
+	p[unix.IFA_ADDRESS] = nlaPolicy{typ: nlaU32}
+	p[unix.IFA_BROADCAST] = nlaPolicy{typ: nlaU32}
+	p[unix.IFA_LABEL] = nlaPolicy{typ: nlaString, len: IFNAMSIZ - 1}
+	p[unix.IFA_CACHEINFO] = nlaPolicy{len: sizeofIfaCacheinfo}
+	p[unix.IFA_FLAGS] = nlaPolicy{typ: nlaU32}
+	p[unix.IFA_RT_PRIORITY] = nlaPolicy{typ: nlaU32}
+	p[unix.IFA_TARGET_NETNSID] = nlaPolicy{typ: nlaS32}
+	p[IFA_PROTO] = nlaPolicy{typ: nlaU8}
+	return p
+}()
+
+const sizeofIfaCacheinfo = 16 // struct ifa_cacheinfo
+
+// Ifaddrmsg is struct ifaddrmsg, decoded.
+type Ifaddrmsg struct {
+	Family    uint8
+	Prefixlen uint8
+	Flags     uint8
+	Scope     uint8
+	Index     int32
+}
+
+// parseIfaddrmsg decodes struct ifaddrmsg; a short one reads as zeros
+// beyond its end.
+func parseIfaddrmsg(p []byte) Ifaddrmsg {
+	var b [sizeofIfaddrmsg]byte
+	copy(b[:], p)
+	return Ifaddrmsg{Family: b[0], Prefixlen: b[1], Flags: b[2], Scope: b[3], Index: int32(binary.NativeEndian.Uint32(b[4:]))}
+}
+
+// inetValidateRtm is inet_validate_rtm: the policy, the prefix length, a
+// local address, and sane lifetimes.
+func inetValidateRtm(nlh []byte, tb []Attr, extack *ExtAck) (ifm Ifaddrmsg, valid, preferred uint32, err error) {
+	valid, preferred = infinityLifeTime, infinityLifeTime
+	if err = nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb, IFA_MAX, ifaIPv4Policy, nlValidateLiberal, extack); err != nil {
+		return
+	}
+	ifm = parseIfaddrmsg(nlmsgPayload(nlh))
+	if ifm.Prefixlen > 32 {
+		extack.setMsg("ipv4: Invalid prefix length")
+		err = unix.EINVAL
+		return
+	}
+	if !tb[unix.IFA_LOCAL].ok {
+		extack.setMsg("ipv4: Local address is not supplied")
+		err = unix.EINVAL
+		return
+	}
+	if ci := &tb[unix.IFA_CACHEINFO]; ci.ok {
+		pref := binary.NativeEndian.Uint32(ci.Data[0:])
+		val := binary.NativeEndian.Uint32(ci.Data[4:])
+		if val == 0 || pref > val {
+			extack.setMsg("ipv4: address lifetime invalid")
+			err = unix.EINVAL
+			return
+		}
+		valid, preferred = val, pref
+	}
+	return
+}
+
+// inetRtmToIfa is inet_rtm_to_ifa: the new address, not yet inserted.
+func inetRtmToIfa(n *Net, ifm Ifaddrmsg, tb []Attr, extack *ExtAck) (*inIfaddr, error) {
+	dev := n.devByIndex[int(ifm.Index)]
+	if dev == nil {
+		extack.setMsg("ipv4: Device not found")
+		return nil, unix.ENODEV
+	}
+	in := dev.inDev
+	if in == nil {
+		return nil, unix.ENOBUFS
+	}
+	ifa := inetAllocIfa(in)
+	if ifa == nil {
+		return nil, unix.ENOBUFS
+	}
+	address := &tb[unix.IFA_ADDRESS]
+	if !address.ok {
+		address = &tb[unix.IFA_LOCAL]
+	}
+	ifa.prefixlen = ifm.Prefixlen
+	ifa.mask = inetMakeMask(ifm.Prefixlen)
+	ifa.flags = uint32(ifm.Flags)
+	if tb[unix.IFA_FLAGS].ok {
+		ifa.flags = tb[unix.IFA_FLAGS].U32()
+	}
+	ifa.scope = ifm.Scope
+	ifa.local = inAddrOf(&tb[unix.IFA_LOCAL])
+	ifa.address = inAddrOf(address)
+	if tb[unix.IFA_BROADCAST].ok {
+		ifa.broadcast = inAddrOf(&tb[unix.IFA_BROADCAST])
+	}
+	if tb[unix.IFA_LABEL].ok {
+		ifa.label = nlaStrscpy(&tb[unix.IFA_LABEL], IFNAMSIZ)
+	} else {
+		ifa.label = dev.name
+	}
+	if tb[unix.IFA_RT_PRIORITY].ok {
+		ifa.rtPriority = tb[unix.IFA_RT_PRIORITY].U32()
+	}
+	if tb[IFA_PROTO].ok {
+		ifa.proto = tb[IFA_PROTO].U8()
+	}
+	return ifa, nil
+}
+
+// findMatchingIfa is find_matching_ifa.
+func findMatchingIfa(ifa *inIfaddr) *inIfaddr {
+	for _, ifa1 := range ifa.inDev.ifaList {
+		if ifa1.mask == ifa.mask && inetIfaMatch(ifa1.address, ifa) && ifa1.local == ifa.local {
+			return ifa1
+		}
+	}
+	return nil
+}
+
+// inetRtmNewaddr is inet_rtm_newaddr: a new address is inserted; one that
+// exists is changed only with NLM_F_REPLACE (and without NLM_F_EXCL): its
+// route metric, protocol and lifetimes.
+func inetRtmNewaddr(skb *SkBuff, nlh []byte, extack *ExtAck) error {
+	var tb [IFA_MAX + 1]Attr
+	_, valid, preferred, err := inetValidateRtm(nlh, tb[:], extack)
+	if err != nil {
+		return err
+	}
+	ifm := parseIfaddrmsg(nlmsgPayload(nlh))
+	if inAddrOf(&tb[unix.IFA_LOCAL]) == 0 {
+		return nil
+	}
+	n := skb.sk.net
+	n.k.rtnl.Lock()
+	defer n.k.rtnl.Unlock()
+	ifa, err := inetRtmToIfa(n, ifm, tb[:], extack)
+	if err != nil {
+		return err
+	}
+	existing := findMatchingIfa(ifa)
+	if existing == nil {
+		setIfaLifetime(ifa, valid, preferred)
+		if ifa.flags&unix.IFA_F_MCAUTOJOIN != 0 && !ifa.address.isMulticast() {
+			// ip_mc_join_group refuses a unicast group.
+			extack.setMsg("ipv4: Multicast auto join failed")
+			return unix.EINVAL
+		}
+		return inetInsertIfa(ifa, nlh, skb.portid, extack)
+	}
+	flags := nlmsgFlags(nlh)
+	if flags&NLM_F_EXCL != 0 || flags&NLM_F_REPLACE == 0 {
+		extack.setMsg("ipv4: Address already assigned")
+		return unix.EEXIST
+	}
+	if existing.rtPriority != ifa.rtPriority {
+		fibModifyPrefixMetric(existing, ifa.rtPriority)
+		existing.rtPriority = ifa.rtPriority
+	}
+	existing.proto = ifa.proto
+	setIfaLifetime(existing, valid, preferred)
+	checkLifetimeSoon(n)
+	rtmsgIfa(RTM_NEWADDR, existing, nlh, skb.portid)
+	return nil
+}
+
+// inetRtmDeladdr is inet_rtm_deladdr: the first address matching every
+// attribute given (local, label, and the prefix of IFA_ADDRESS) goes.
+func inetRtmDeladdr(skb *SkBuff, nlh []byte, extack *ExtAck) error {
+	var tb [IFA_MAX + 1]Attr
+	if err := nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv4Policy, nlValidateLiberal, extack); err != nil {
+		return err
+	}
+	ifm := parseIfaddrmsg(nlmsgPayload(nlh))
+	n := skb.sk.net
+	n.k.rtnl.Lock()
+	defer n.k.rtnl.Unlock()
+	dev := n.devByIndex[int(ifm.Index)]
+	if dev == nil || dev.inDev == nil {
+		extack.setMsg("ipv4: Device not found")
+		return unix.ENODEV
+	}
+	in := dev.inDev
+	for i, ifa := range in.ifaList {
+		if tb[unix.IFA_LOCAL].ok && ifa.local != inAddrOf(&tb[unix.IFA_LOCAL]) {
+			continue
+		}
+		if tb[unix.IFA_LABEL].ok && tb[unix.IFA_LABEL].Str() != ifa.label {
+			continue
+		}
+		if tb[unix.IFA_ADDRESS].ok && (ifm.Prefixlen != ifa.prefixlen || !inetIfaMatch(inAddrOf(&tb[unix.IFA_ADDRESS]), ifa)) {
+			continue
+		}
+		inetDelIfa(in, i, nlh, skb.portid, false)
+		return nil
+	}
+	extack.setMsg("ipv4: Address not found")
+	return unix.EADDRNOTAVAIL
+}
+
+// inetFillArgs is struct inet_fill_args.
+type inetFillArgs struct {
+	portid  uint32
+	seq     uint32
+	event   uint16
+	flags   uint16
+	netnsid int
+}
+
+// inetFillIfaddr is inet_fill_ifaddr.
+func inetFillIfaddr(m *nlBuf, ifa *inIfaddr, args *inetFillArgs) bool {
+	start := m.putHeader(args.event, args.flags, args.seq, args.portid, sizeofIfaddrmsg)
+	h := m.b[start+NLMSG_HDRLEN:]
+	h[0], h[1], h[2], h[3] = unix.AF_INET, ifa.prefixlen, uint8(ifa.flags), ifa.scope
+	binary.NativeEndian.PutUint32(h[4:], uint32(ifa.inDev.dev.ifindex))
+	if args.netnsid >= 0 {
+		m.putU32(unix.IFA_TARGET_NETNSID, uint32(int32(args.netnsid)))
+	}
+	preferred, valid := uint32(infinityLifeTime), uint32(infinityLifeTime)
+	if ifa.flags&unix.IFA_F_PERMANENT == 0 {
+		preferred, valid = ifa.preferredLft, ifa.validLft
+		if preferred != infinityLifeTime {
+			tval := uint32((ifa.inDev.dev.net.k.jiffies() - ifa.tstamp) / time.Second)
+			preferred = sub0(preferred, tval)
+			if valid != infinityLifeTime {
+				valid = sub0(valid, tval)
+			}
+		}
+	}
+	putIn := func(typ uint16, a inAddr) {
+		b := a.bytes()
+		m.putAttr(typ, b[:])
+	}
+	if ifa.address != 0 {
+		putIn(unix.IFA_ADDRESS, ifa.address)
+	}
+	if ifa.local != 0 {
+		putIn(unix.IFA_LOCAL, ifa.local)
+	}
+	if ifa.broadcast != 0 {
+		putIn(unix.IFA_BROADCAST, ifa.broadcast)
+	}
+	if ifa.label != "" {
+		m.putString(unix.IFA_LABEL, ifa.label)
+	}
+	if ifa.proto != 0 {
+		m.putU8(IFA_PROTO, ifa.proto)
+	}
+	m.putU32(unix.IFA_FLAGS, ifa.flags)
+	if ifa.rtPriority != 0 {
+		m.putU32(unix.IFA_RT_PRIORITY, ifa.rtPriority)
+	}
+	putCacheinfo(m, ifa.cstamp, ifa.tstamp, preferred, valid)
+	m.endMsg(start)
+	if m.overflow() {
+		m.cancel(start)
+		return false
+	}
+	return true
+}
+
+func sub0(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return 0
+}
+
+// putCacheinfo is put_cacheinfo: IFA_CACHEINFO with the time stamps in
+// hundredths of a second since boot (cstamp_delta).
+func putCacheinfo(m *nlBuf, cstamp, tstamp time.Duration, preferred, valid uint32) {
+	off := m.reserve(unix.IFA_CACHEINFO, sizeofIfaCacheinfo)
+	binary.NativeEndian.PutUint32(m.b[off:], preferred)
+	binary.NativeEndian.PutUint32(m.b[off+4:], valid)
+	binary.NativeEndian.PutUint32(m.b[off+8:], uint32(cstamp/(10*time.Millisecond)))
+	binary.NativeEndian.PutUint32(m.b[off+12:], uint32(tstamp/(10*time.Millisecond)))
+}
+
+// rtmsgIfa is rtmsg_ifa: RTM_NEWADDR or RTM_DELADDR to
+// RTNLGRP_IPV4_IFADDR (and the requester, with NLM_F_ECHO).
+func rtmsgIfa(event uint16, ifa *inIfaddr, nlh []byte, portid uint32) {
+	n := ifa.inDev.dev.net
+	echo := nlh != nil && nlmsgFlags(nlh)&NLM_F_ECHO != 0
+	if !echo && !n.HasListeners(NETLINK_ROUTE, RTNLGRP_IPV4_IFADDR) {
+		return
+	}
+	if n.k.fail(FailSkbAlloc) != nil {
+		n.rtnlSetSkErr(RTNLGRP_IPV4_IFADDR, unix.ENOBUFS)
+		return
+	}
+	args := inetFillArgs{portid: portid, event: event, netnsid: -1}
+	if nlh != nil {
+		args.seq = nlmsgSeq(nlh)
+	}
+	var m nlBuf
+	inetFillIfaddr(&m, ifa, &args)
+	n.rtnlNotify(m.b, portid, RTNLGRP_IPV4_IFADDR, nlh)
+}
+
+// addrDump is the state of one inet_dump_addr (cb->ctx): the device
+// being walked and the address index within it.
+type addrDump struct {
+	ifindex int
+	ipIdx   int
+}
+
+// inetValidDumpIfaddrReq is inet_valid_dump_ifaddr_req.
+func inetValidDumpIfaddrReq(cb *netlinkCallback, args *inetFillArgs) (ifindex int, tgt *Net, err error) {
+	extack := &cb.extack
+	p := nlmsgPayload(cb.nlh)
+	if len(p) < sizeofIfaddrmsg {
+		extack.setMsg("ipv4: Invalid header for address dump request")
+		return 0, nil, unix.EINVAL
+	}
+	ifm := parseIfaddrmsg(p)
+	if ifm.Prefixlen != 0 || ifm.Flags != 0 || ifm.Scope != 0 {
+		extack.setMsg("ipv4: Invalid values in header for address dump request")
+		return 0, nil, unix.EINVAL
+	}
+	ifindex = int(ifm.Index)
+	if ifindex != 0 {
+		cb.answerFlags |= NLM_F_DUMP_FILTERED
+		args.flags |= NLM_F_DUMP_FILTERED
+	}
+	var tb [IFA_MAX + 1]Attr
+	if err := nlmsgParseDeprecated(cb.nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv4Policy, nlValidateStrict, extack); err != nil {
+		return 0, nil, err
+	}
+	for i := range tb {
+		if !tb[i].ok {
+			continue
+		}
+		if i != unix.IFA_TARGET_NETNSID {
+			extack.setMsg("ipv4: Unsupported attribute in dump request")
+			return 0, nil, unix.EINVAL
+		}
+		args.netnsid = int(tb[i].S32())
+		t, err := rtnlGetNetNsCapable(cb.sk, args.netnsid)
+		if err != nil {
+			args.netnsid = -1
+			extack.setMsg("ipv4: Invalid target network namespace id")
+			return 0, nil, err
+		}
+		tgt = t
+	}
+	return ifindex, tgt, nil
+}
+
+// inetDumpIfaddr is inet_dump_ifaddr (inet_dump_addr for RTM_NEWADDR):
+// every address of every device with an in_device, or of one device in
+// strict mode, resumable at any address.
+func inetDumpIfaddr(cb *netlinkCallback, m *nlBuf) int {
+	args := inetFillArgs{portid: cb.portid, seq: cb.seq, event: RTM_NEWADDR, flags: NLM_F_MULTI, netnsid: -1}
+	ctx, _ := cb.data.(*addrDump)
+	if ctx == nil {
+		ctx = &addrDump{}
+		cb.data = ctx
+	}
+	tgt := cb.net
+	n := cb.net
+	n.k.rtnl.RLock(cb.rtnlShard)
+	defer n.k.rtnl.RUnlock(cb.rtnlShard)
+	if cb.strictCheck {
+		ifindex, t, err := inetValidDumpIfaddrReq(cb, &args)
+		if err != nil {
+			return errnoOf(err)
+		}
+		if t != nil {
+			tgt = t
+		}
+		if ifindex != 0 {
+			dev := tgt.devByIndex[ifindex]
+			if dev == nil {
+				return -int(unix.ENODEV)
+			}
+			if dev.inDev == nil {
+				return 0
+			}
+			return inDevDumpIfaddr(dev.inDev, m, ctx, &args)
+		}
+	}
+	for _, idx := range tgt.devOrder[sort.SearchInts(tgt.devOrder, ctx.ifindex):] {
+		ctx.ifindex = idx
+		in := tgt.devByIndex[idx].inDev
+		if in == nil {
+			continue
+		}
+		if err := inDevDumpIfaddr(in, m, ctx, &args); err != 0 {
+			return err
+		}
+	}
+	ctx.ifindex = 1 << 62
+	return 0
+}
+
+// inDevDumpIfaddr is in_dev_dump_ifaddr: the device's addresses from
+// ctx.ipIdx on.
+func inDevDumpIfaddr(in *inDevice, m *nlBuf, ctx *addrDump, args *inetFillArgs) int {
+	for i := ctx.ipIdx; i < len(in.ifaList); i++ {
+		if !inetFillIfaddr(m, in.ifaList[i], args) {
+			ctx.ipIdx = i
+			return -int(unix.EMSGSIZE)
+		}
+	}
+	ctx.ipIdx = 0
+	return 0
+}
+
+// inetdevNetdevUp is inetdev_event's NETDEV_UP: lo gets 127.0.0.1/8.
+func inetdevNetdevUp(in *inDevice) {
+	dev := in.dev
+	if dev.MTU < ipv4MinMTU || dev.Flags&IFF_LOOPBACK == 0 {
+		return
+	}
+	ifa := inetAllocIfa(in)
+	if ifa == nil {
+		return
+	}
+	ifa.local, ifa.address = 0x7f000001, 0x7f000001
+	ifa.prefixlen = 8
+	ifa.mask = inetMakeMask(8)
+	ifa.scope = unix.RT_SCOPE_HOST
+	ifa.label = dev.name
+	setIfaLifetime(ifa, infinityLifeTime, infinityLifeTime)
+	_ = inetInsertIfa(ifa, nil, 0, nil)
+}
+
+// inetdevChangename is inetdev_changename: the labels follow the new
+// name, aliases keeping their ":suffix", each announced.
+func inetdevChangename(in *inDevice) {
+	name := in.dev.name
+	for i, ifa := range in.ifaList {
+		old := ifa.label
+		ifa.label = name
+		if i > 0 {
+			dot := ""
+			if j := strings.IndexByte(old, ':'); j >= 0 {
+				dot = old[j:]
+			} else {
+				dot = ":" + strconv.Itoa(i+1)
+			}
+			if len(dot)+len(name) < IFNAMSIZ {
+				ifa.label = name + dot
+			} else {
+				ifa.label = name[:IFNAMSIZ-len(dot)-1] + dot
+			}
+		}
+		rtmsgIfa(RTM_NEWADDR, ifa, nil, 0)
+	}
+}
+
+// checkLifetimeSoon is the cancel_delayed_work / queue_delayed_work(..., 0)
+// of addr_chk_work: check_lifetime runs at once.
+func checkLifetimeSoon(n *Net) {}
+
+// fibDelIfaddr, fibAddIfaddr and fibModifyPrefixMetric are the FIB's
+// (fib_frontend.c) hooks devinet calls directly.
+var (
+	fibDelIfaddr          = func(ifa, iprim *inIfaddr) {}
+	fibAddIfaddr          = func(ifa *inIfaddr) {}
+	fibModifyPrefixMetric = func(ifa *inIfaddr, metric uint32) {}
+)

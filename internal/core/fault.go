@@ -18,6 +18,7 @@ const (
 	FailRegister                      // register_netdevice
 	FailSkbAlloc                      // alloc_skb for requests, replies, acks, dumps, notifications
 	FailSkbClone                      // skb_clone for taps and broadcasts
+	FailObjAlloc                      // kmalloc of the protocols' objects: addresses, routes, neighbours, rules
 	numFaultPoints
 )
 

@@ -210,3 +210,40 @@ func rtnlBridgeSetlink(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	}
 	return unix.EOPNOTSUPP
 }
+
+// rtnlDumpAll is rtnl_dump_all, the PF_UNSPEC dump of RTM_GETADDR,
+// RTM_GETROUTE and RTM_GETNETCONF: each family's dumpit in family order
+// (PF_PACKET skipped), each starting afresh. Once anything is written,
+// the datagram goes and NLMSG_DONE follows in one of its own.
+func rtnlDumpAll(cb *netlinkCallback, m *nlBuf) int {
+	typ := int(nlmsgType(cb.nlh))
+	sIdx := max(cb.family, 1)
+	ret := 0
+	idx := 1
+	for ; idx <= rtnlFamilyMax; idx++ {
+		if idx < sIdx || idx == unix.AF_PACKET {
+			continue
+		}
+		link := rtnlGetLink(idx, typ)
+		if link == nil || link.dumpit == nil {
+			continue
+		}
+		if idx > sIdx {
+			cb.data = nil
+		}
+		if ret = link.dumpit(cb, m); ret != 0 {
+			break
+		}
+	}
+	cb.family = idx
+	if m.len() > 0 {
+		return m.len()
+	}
+	return ret
+}
+
+func init() {
+	rtnlRegister(AF_UNSPEC, RTM_GETADDR, nil, rtnlDumpAll, 0)
+	rtnlRegister(AF_UNSPEC, RTM_GETROUTE, nil, rtnlDumpAll, 0)
+	rtnlRegister(AF_UNSPEC, RTM_GETNETCONF, nil, rtnlDumpAll, 0)
+}
