@@ -42,6 +42,10 @@ import (
 //   - IFLA_INET6_CACHEINFO's tstamp (jiffies at creation) and
 //     reachable_time (randomised) in RTM_NEWLINK and RTM_DELLINK are
 //     zeroed, in IFLA_AF_SPEC and, in PF_INET6 messages, IFLA_PROTINFO.
+//   - AF_INET6 RTM_NEWADDR and RTM_DELADDR: ifa_index is mapped as
+//     ifi_index is; IFA_CACHEINFO's cstamp and tstamp (hundredths of a
+//     second since boot) are zeroed, and so is the random interface
+//     identifier of IFA_F_STABLE_PRIVACY addresses (addrgenmode random).
 //   - Random hardware addresses: dummy, ifb and veth devices created
 //     without IFLA_ADDRESS get one from eth_hw_addr_random
 //     (eth_random_addr: random bytes, then the multicast bit of byte 0
@@ -340,6 +344,9 @@ func (n *normalizer) msgs(ns string, proto int, b []byte) {
 					n.peerIndex(ns, e[32:l])
 				}
 			}
+		case proto == unix.NETLINK_ROUTE && (typ == unix.RTM_NEWADDR || typ == unix.RTM_DELADDR) && len(m) >= 24 && m[16] == unix.AF_INET6:
+			mapU32(m, 20, index)
+			n.inet6Addr(m[24:])
 		case proto == unix.NETLINK_ROUTE && isLinkMsg(typ) && len(m) >= 32:
 			mapU32(m, 20, index)
 			n.peerIndex(ns, m[32:])
@@ -367,6 +374,28 @@ func (n *normalizer) msgs(ns string, proto int, b []byte) {
 					clearCacheinfo(a[4:])
 				}
 			})
+		}
+	})
+}
+
+// inet6Addr normalises the attributes of an AF_INET6 address message:
+// IFA_CACHEINFO's cstamp and tstamp (jiffies since boot, which differ
+// from boot to boot) become 0, and so does the interface identifier of
+// an address flagged IFA_F_STABLE_PRIVACY, which addrgenmode random
+// draws at random.
+func (n *normalizer) inet6Addr(attrs []byte) {
+	var flags uint32
+	forAttrs(attrs, func(t uint16, a []byte) {
+		if t == unix.IFA_FLAGS && len(a) == 8 {
+			flags = ne.Uint32(a[4:])
+		}
+	})
+	forAttrs(attrs, func(t uint16, a []byte) {
+		switch {
+		case t == unix.IFA_CACHEINFO && len(a) == 20:
+			clear(a[12:20])
+		case (t == unix.IFA_ADDRESS || t == unix.IFA_LOCAL) && len(a) == 20 && flags&unix.IFA_F_STABLE_PRIVACY != 0:
+			clear(a[12:20])
 		}
 	})
 }
