@@ -66,3 +66,19 @@ const (
 	// does not have.
 	ifaProto = 11
 )
+
+// route6Groups is the bind-time bitmask of RTNLGRP_IPV6_ROUTE.
+const route6Groups = 1 << (unix.RTNLGRP_IPV6_ROUTE - 1)
+
+// rtmsg6 is a struct rtmsg of family AF_INET6.
+func rtmsg6(dstLen, table, protocol, scope, typ uint8, flags uint32) []byte {
+	b := []byte{unix.AF_INET6, dstLen, 0, 0, table, protocol, scope, typ, 0, 0, 0, 0}
+	binary.NativeEndian.PutUint32(b[8:], flags)
+	return b
+}
+
+// dumpRoute6 is `ip -6 route show table all`: an RTM_GETROUTE dump of
+// family AF_INET6.
+func dumpRoute6(seq uint32, attrs ...[]byte) Msg {
+	return addrMsg(unix.RTM_GETROUTE, fReq|fDump, seq, rtmsg6(0, 0, 0, 0, 0, 0), attrs...)
+}

@@ -31,6 +31,7 @@ func All() []*Scenario {
 	all = append(all, nsidScenarios()...)
 	all = append(all, ueventScenarios()...)
 	all = append(all, ipv6AddrScenarios()...)
+	all = append(all, ipv6RouteScenarios()...)
 	return all
 }
 

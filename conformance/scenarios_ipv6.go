@@ -86,3 +86,21 @@ func ipv6AddrScenarios() []*Scenario {
 			Sleep{Ms: 2500}, drain("L"), send("S", dumpAddr6(9, d0)), drain("S")),
 	}
 }
+
+func ipv6RouteScenarios() []*Scenario {
+	const d0 = 2
+	return []*Scenario{
+		sc("route6-dump-fresh", "RTM_GETROUTE AF_INET6 dump of a fresh namespace: the routes of ::1 on lo",
+			openS(), send("S", dumpRoute6(1)), drain("S")),
+		sc("route6-dump-addrs", "the routes addrconf derives: a dummy up in addrgenmode eui64 (fe80::/64, ff00::/8, the local /128 of its link-local address), a nodad global address (its prefix route and local route), one with noprefixroute, a peer address, one with a priority and lifetimes (RTA_CACHEINFO's rta_expires; not dumped, since a dump a jiffy later shows one tick less); down removes them all (main table first, each table in walk order)",
+			openS(), send("S", dummy(1, "d0", 1)), drain("S"), openLG("L", "", route6Groups),
+			send("S", up(2, "d0")), drain("S", "L"),
+			send("S", newAddr6(3, d0, "2001:db8::1", 64, unix.IFA_F_NODAD)), drain("S", "L"),
+			send("S", newAddr6(4, d0, "2001:db8:5::1", 64, unix.IFA_F_NODAD|unix.IFA_F_NOPREFIXROUTE)), drain("S", "L"),
+			send("S", addrMsg(unix.RTM_NEWADDR, fReq|fAck|fCreate|fExcl, 5, ifaddr(128, unix.IFA_F_NODAD, 0, d0), A(unix.IFA_LOCAL, in6("2001:db8::7")), A(unix.IFA_ADDRESS, in6("2001:db8:9::8")))), drain("S", "L"),
+			send("S", dumpRoute6(6)), drain("S"),
+			send("S", newAddr6(7, d0, "2001:db8:6::1", 56, unix.IFA_F_NODAD, A(unix.IFA_RT_PRIORITY, U32(99)), lifetimes(100, 200))), drain("S", "L"),
+			send("S", delAddr6(8, d0, "2001:db8::1", 64)), drain("S", "L"),
+			send("S", down(9, "d0")), drain("S", "L"), send("S", dumpRoute6(10)), drain("S")),
+	}
+}

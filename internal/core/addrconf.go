@@ -310,17 +310,33 @@ func addrconfLinkReady(dev *NetDevice) bool {
 // the NETDEV_CHANGEMTU that attached a new inet6_dev: the inet6_dev
 // becomes IF_READY once the link is ready (unless the device opted out
 // of address configuration), and a device that just became ready gets
-// its automatic addresses and runs the DAD that waited for it.
+// its automatic addresses, runs the DAD that waited for it and revives
+// its routes (rt6_sync_up). A carrier loss marks the device's routes
+// RTNH_F_LINKDOWN, its return clears that.
 func addrconfNetdevUp(dev *NetDevice, event NetdevEvent) {
-	if dev.PrivFlags&IFF_NO_ADDRCONF != 0 || !addrconfLinkReady(dev) {
+	if dev.PrivFlags&IFF_NO_ADDRCONF != 0 {
 		return
 	}
-	if event == NETDEV_CHANGE && dev.inet6Ready {
-		return
+	switch event {
+	case NETDEV_UP:
+		if !addrconfLinkReady(dev) {
+			return
+		}
+		dev.inet6Ready = true
+	case NETDEV_CHANGE:
+		if !addrconfLinkReady(dev) {
+			rt6SyncDownDev(dev, NETDEV_CHANGE)
+			return
+		}
+		if dev.inet6Ready {
+			rt6SyncUp(dev, unix.RTNH_F_LINKDOWN)
+			return
+		}
+		dev.inet6Ready = true
 	}
-	dev.inet6Ready = true
 	addrconfInitAutoAddrs(dev)
 	addrconfDadRun(dev)
+	rt6SyncUp(dev, unix.RTNH_F_DEAD)
 }
 
 // addrconfNotify is addrconf_notify: a registered device with an MTU of
@@ -388,6 +404,12 @@ func ipv6AddDev(dev *NetDevice) {
 // RTM_DELADDR (keep_addr_on_down is 0), and with unregister the
 // inet6_dev is detached (RTM_DELNETCONF after the addresses).
 func addrconfIfdown(dev *NetDevice, unregister bool) {
+	// rt6_disable_ip
+	if unregister {
+		rt6SyncDownDev(dev, NETDEV_UNREGISTER)
+	} else {
+		rt6SyncDownDev(dev, NETDEV_DOWN)
+	}
 	if !unregister {
 		dev.inet6Ready = false
 		dev.inet6RsSent = false
@@ -399,7 +421,7 @@ func addrconfIfdown(dev *NetDevice, unregister bool) {
 		state := ifa.state
 		ifa.state = ifaStateDead
 		if state != ifaStateDead {
-			inet6IfaNotify(RTM_DELADDR, ifa)
+			ipv6IfaNotifyRoutes(RTM_DELADDR, ifa)
 		}
 	}
 	if unregister {
@@ -422,10 +444,6 @@ func inet6Touch(dev *NetDevice, fresh bool) {
 		k.rngMu.Unlock()
 	}
 }
-
-// ipv6Net is the namespace's IPv6 state (struct netns_ipv6): addresses
-// and routes.
-type ipv6Net struct{}
 
 // Kernel-internal address scopes (IFA_HOST, IFA_LINK, IFA_SITE of
 // include/net/addrconf.h; IFA_GLOBAL is 0), the IPV6_ADDR_* scope bits
@@ -478,6 +496,7 @@ type inet6Ifaddr struct {
 	tstamp     time.Duration // jiffies at the last change
 	state      int
 	dev        *NetDevice
+	rt         *fib6Info // the local /128 route, in its table once DAD completed
 
 	dadProbes int
 	dadAt     time.Duration // when the queued DAD work runs
@@ -562,7 +581,8 @@ func rtScope(scope uint8) uint8 {
 // ipv6AddAddr is ipv6_add_addr: the checks, then the address joins its
 // device's list (ipv6_link_dev_addr: sorted by source scope, global
 // first, a new address before the others of its scope), tentative unless
-// IFA_F_NODAD. Its host route is not modelled yet. RTNL is held.
+// IFA_F_NODAD, with its local route allocated (addrconf_f6i_alloc) for
+// DAD's completion to insert. RTNL is held.
 func ipv6AddAddr(dev *NetDevice, cfg *ifa6Config, extack *ExtAck) (*inet6Ifaddr, error) {
 	typ, _, srcScope := ipv6AddrType(cfg.pfx)
 	switch {
@@ -583,12 +603,16 @@ func ipv6AddAddr(dev *NetDevice, cfg *ifa6Config, extack *ExtAck) (*inet6Ifaddr,
 	if dev.net.k.fail(FailSkbAlloc) != nil {
 		return nil, unix.ENOBUFS
 	}
+	rt, err := addrconfF6iAlloc(dev.net, dev, cfg.pfx, extack)
+	if err != nil {
+		return nil, err
+	}
 	now := dev.net.k.jiffies()
 	ifa := &inet6Ifaddr{
 		addr: cfg.pfx, plen: cfg.plen, scope: cfg.scope, flags: cfg.flags,
 		proto: cfg.proto, rtPriority: cfg.rtPriority,
 		validLft: cfg.validLft, preferLft: cfg.preferLft,
-		cstamp: now, tstamp: now, dev: dev,
+		cstamp: now, tstamp: now, dev: dev, rt: rt,
 	}
 	if cfg.peer != nil {
 		ifa.peer = *cfg.peer
@@ -637,22 +661,102 @@ func ipv6DelAddr(ifa *inet6Ifaddr) {
 		return
 	}
 	ifa.state = ifaStateDead
+	action := cleanupPrefixNop
+	var expires time.Duration
+	if ifa.flags&unix.IFA_F_NOPREFIXROUTE == 0 {
+		action, expires = checkCleanupPrefixRoute(ifa)
+	}
 	unlinkAddr(ifa)
 	addrconfDelDadWork(ifa)
 	ipv6IfaNotify(RTM_DELADDR, ifa)
+	if action != cleanupPrefixNop {
+		cleanupPrefixRoute(ifa, expires, action == cleanupPrefixDel)
+	}
 }
 
-// ipv6IfaNotify is ipv6_ifa_notify: the netlink notification (event 0
-// notifies RTM_NEWADDR without the routing side effects, which are not
-// modelled yet), unless the device is going away.
-func ipv6IfaNotify(event uint16, ifa *inet6Ifaddr) {
-	if !ifa.dev.inet6 {
+// What ipv6_del_addr does with the prefix route of a deleted address
+// (enum cleanup_prefix_rt_t).
+const (
+	cleanupPrefixNop = iota
+	cleanupPrefixDel
+	cleanupPrefixExpire
+)
+
+// checkCleanupPrefixRoute is check_cleanup_prefix_route: another
+// permanent (or noprefixroute) address of the same prefix keeps the
+// route as it is, other addresses of the prefix make it expire with the
+// longest of their lifetimes, and without any it goes.
+func checkCleanupPrefixRoute(ifp *inet6Ifaddr) (int, time.Duration) {
+	action := cleanupPrefixDel
+	expires := ifp.dev.net.k.jiffies()
+	for _, ifa := range ifp.dev.inet6Addrs {
+		if ifa == ifp || ifa.plen != ifp.plen || ipv6PrefixMask(ifa.addr, ifp.plen) != ipv6PrefixMask(ifp.addr, ifp.plen) {
+			continue
+		}
+		if ifa.flags&(unix.IFA_F_PERMANENT|unix.IFA_F_NOPREFIXROUTE) != 0 {
+			return cleanupPrefixNop, 0
+		}
+		action = cleanupPrefixExpire
+		if end := ifa.tstamp + time.Duration(ifa.validLft)*time.Second; end > expires {
+			expires = end
+		}
+	}
+	return action, expires
+}
+
+// cleanupPrefixRoute is cleanup_prefix_route for the address's own
+// prefix: delete the route, or give it the expiry when it has none.
+func cleanupPrefixRoute(ifp *inet6Ifaddr, expires time.Duration, del bool) {
+	rt := addrconfGetPrefixRoute(ifp.dev, ifp.addr, ifp.plen, 0, rtfDefault, true)
+	if rt == nil {
 		return
 	}
+	if del {
+		ip6DelRt(ifp.dev.net, rt)
+	} else if rt.flags&rtfExpires == 0 {
+		rt.flags |= rtfExpires
+		rt.expires = expires
+	}
+}
+
+// ipv6IfaNotify is ipv6_ifa_notify, unless the device is going away.
+func ipv6IfaNotify(event uint16, ifa *inet6Ifaddr) {
+	if ifa.dev.inet6 {
+		ipv6IfaNotifyRoutes(event, ifa)
+	}
+}
+
+// ipv6IfaNotifyRoutes is __ipv6_ifa_notify: the netlink notification,
+// then for RTM_NEWADDR the local route goes in (and a peer's /128 route
+// is added), for RTM_DELADDR they go. Event 0 notifies RTM_NEWADDR and
+// touches no route.
+func ipv6IfaNotifyRoutes(event uint16, ifa *inet6Ifaddr) {
+	n := ifa.dev.net
 	if event == 0 {
-		event = RTM_NEWADDR
+		inet6IfaNotify(RTM_NEWADDR, ifa)
+		return
 	}
 	inet6IfaNotify(event, ifa)
+	hasPeer := ifa.peer != [16]byte{}
+	switch event {
+	case RTM_NEWADDR:
+		if ifa.rt != nil && ifa.rt.node == nil {
+			ip6InsRt(n, ifa.rt)
+		}
+		if hasPeer {
+			addrconfPrefixRoute(ifa.dev, ifa.peer, 128, ifa.rtPriority, 0, 0)
+		}
+	case RTM_DELADDR:
+		if hasPeer {
+			if rt := addrconfGetPrefixRoute(ifa.dev, ifa.peer, 128, 0, 0, false); rt != nil {
+				ip6DelRt(n, rt)
+			}
+		}
+		if ifa.rt != nil {
+			ip6DelRt(n, ifa.rt)
+			ifa.rt = nil
+		}
+	}
 }
 
 // addLoopbackAddr is add_addr as init_loopback calls it for ::1: a
@@ -670,13 +774,23 @@ func addLoopbackAddr(dev *NetDevice) {
 
 // addrconfInitAutoAddrs is addrconf_init_auto_addrs for the device types
 // the model has: ::1 on the loopback device (init_loopback), a link-local
-// address on Ethernet devices (addrconf_dev_config).
+// address on Ethernet devices (addrconf_dev_config), after the multicast
+// route of addrconf_add_dev.
 func addrconfInitAutoAddrs(dev *NetDevice) {
 	switch dev.Type {
 	case ARPHRD_LOOPBACK:
 		addrLoopbackInit(dev)
 	case ARPHRD_ETHER:
+		addrconfAddDev(dev)
 		addrconfAddrGen(dev)
+	}
+}
+
+// addrconfAddDev is addrconf_add_dev for a device with an inet6_dev: the
+// ff00::/8 route, except on the loopback device.
+func addrconfAddDev(dev *NetDevice) {
+	if dev.Flags&IFF_LOOPBACK == 0 {
+		addrconfAddMroute(dev)
 	}
 }
 
@@ -746,6 +860,7 @@ func addrconfAddLinklocal(dev *NetDevice, addr [16]byte, flags uint32) {
 	if err != nil {
 		return
 	}
+	addrconfPrefixRoute(dev, ifa.addr, ifa.plen, 0, 0, 0)
 	addrconfDadStart(ifa)
 }
 

@@ -140,10 +140,18 @@ func inet6AddrAdd(dev *NetDevice, cfg *ifa6Config, extack *ExtAck) error {
 		extack.setMsg("ipv6: address with \"mngtmpaddr\" flag must have a prefix length of 64")
 		return unix.EINVAL
 	}
+	addrconfAddDev(dev)
 	cfg.scope = ipv6AddrScope(cfg.pfx)
 	ifa, err := ipv6AddAddr(dev, cfg, extack)
 	if err != nil {
 		return err
+	}
+	if cfg.flags&unix.IFA_F_NOPREFIXROUTE == 0 {
+		var expires, flags uint32
+		if cfg.validLft != infinityLifeTime {
+			expires, flags = cfg.validLft*100, rtfExpires // jiffies_to_clock_t(valid_lft * HZ)
+		}
+		addrconfPrefixRoute(dev, ifa.addr, ifa.plen, ifa.rtPriority, expires, flags)
 	}
 	if ifa.flags&(unix.IFA_F_OPTIMISTIC|unix.IFA_F_NODAD) == 0 {
 		ipv6IfaNotify(0, ifa)
