@@ -82,3 +82,40 @@ func rtmsg6(dstLen, table, protocol, scope, typ uint8, flags uint32) []byte {
 func dumpRoute6(seq uint32, attrs ...[]byte) Msg {
 	return addrMsg(unix.RTM_GETROUTE, fReq|fDump, seq, rtmsg6(0, 0, 0, 0, 0, 0), attrs...)
 }
+
+// route6 is an AF_INET6 route request: rtmsg of type typ for dst/plen in
+// the main table with protocol boot, as `ip -6 route add` sends it, then
+// RTA_DST and attrs.
+func route6(msgType, flags uint16, seq uint32, typ uint8, dst string, plen uint8, attrs ...[]byte) Msg {
+	a := [][]byte{}
+	if plen != 0 {
+		a = append(a, A(unix.RTA_DST, in6(dst)))
+	}
+	proto := uint8(unix.RTPROT_BOOT)
+	if msgType == unix.RTM_DELROUTE {
+		proto = 0
+	}
+	return addrMsg(msgType, flags, seq, rtmsg6(plen, unix.RT_TABLE_MAIN, proto, 0, typ, 0), append(a, attrs...)...)
+}
+
+// addRoute6 is `ip -6 route add [TYPE] DST/PLEN ...`.
+func addRoute6(seq uint32, typ uint8, dst string, plen uint8, attrs ...[]byte) Msg {
+	return route6(unix.RTM_NEWROUTE, fReq|fAck|fCreate|fExcl, seq, typ, dst, plen, attrs...)
+}
+
+// delRoute6 is `ip -6 route del DST/PLEN ...`.
+func delRoute6(seq uint32, dst string, plen uint8, attrs ...[]byte) Msg {
+	return route6(unix.RTM_DELROUTE, fReq|fAck, seq, 0, dst, plen, attrs...)
+}
+
+// getRoute6 is `ip -6 route get fibmatch DST [oif INDEX]`.
+func getRoute6(seq uint32, dst string, attrs ...[]byte) Msg {
+	return addrMsg(unix.RTM_GETROUTE, fReq, seq, rtmsg6(128, 0, 0, 0, 0, unix.RTM_F_FIB_MATCH), append([][]byte{A(unix.RTA_DST, in6(dst))}, attrs...)...)
+}
+
+func oif(index uint32) []byte   { return A(unix.RTA_OIF, U32(index)) }
+func gw6(addr string) []byte    { return A(unix.RTA_GATEWAY, in6(addr)) }
+func prio(metric uint32) []byte { return A(unix.RTA_PRIORITY, U32(metric)) }
+
+// rtaFlowlabel is RTA_FLOWLABEL, which x/sys does not have.
+const rtaFlowlabel = 31

@@ -319,6 +319,7 @@ func addrconfNetdevUp(dev *NetDevice, event NetdevEvent) {
 	}
 	switch event {
 	case NETDEV_UP:
+		addrconfPermanentAddr(dev)
 		if !addrconfLinkReady(dev) {
 			return
 		}
@@ -337,6 +338,36 @@ func addrconfNetdevUp(dev *NetDevice, event NetdevEvent) {
 	addrconfInitAutoAddrs(dev)
 	addrconfDadRun(dev)
 	rt6SyncUp(dev, unix.RTNH_F_DEAD)
+}
+
+// addrconfPermanentAddr is addrconf_permanent_addr with
+// fixup_permanent_addr: a device coming up restores the routes of its
+// permanent addresses (a fresh local route when the old one left the
+// FIB, inserted when DAD completes; the prefix route) and starts the DAD
+// that waited.
+func addrconfPermanentAddr(dev *NetDevice) {
+	var perm []*inet6Ifaddr
+	for _, ifa := range dev.inet6Addrs {
+		if ifa.flags&unix.IFA_F_PERMANENT != 0 {
+			perm = append(perm, ifa)
+		}
+	}
+	for _, ifa := range perm {
+		if ifa.rt == nil || ifa.rt.node == nil {
+			rt, err := addrconfF6iAlloc(dev.net, dev, ifa.addr, nil)
+			if err != nil {
+				ipv6DelAddr(ifa)
+				continue
+			}
+			ifa.rt = rt
+		}
+		if ifa.flags&unix.IFA_F_NOPREFIXROUTE == 0 {
+			addrconfPrefixRoute(dev, ifa.addr, ifa.plen, ifa.rtPriority, 0, 0)
+		}
+		if ifa.state == ifaStatePreDAD {
+			addrconfDadStart(ifa)
+		}
+	}
 }
 
 // addrconfNotify is addrconf_notify: a registered device with an MTU of

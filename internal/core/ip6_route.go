@@ -141,41 +141,36 @@ func fib6NhInit(n *Net, rt *fib6Info, cfg *fib6Config, extack *ExtAck) error {
 	return nil
 }
 
-// ip6ValidateGw is ip6_validate_gw for the cases the model has: the
-// gateway must not be a local address, must be link-local or reachable
-// by a route that has no gateway itself (ip6_route_check_nh), and the
-// device follows from that route when none was given.
+// ip6ValidateGw is ip6_validate_gw: the gateway must not be a local
+// address, and one that is not link-local must be reachable
+// (ip6_route_check_nh: by a route of the request's table through the
+// given device, else by fib6_lookup, neither a reject route nor one
+// through a gateway), which gives the device when none was named.
 func ip6ValidateGw(n *Net, cfg *fib6Config, dev *NetDevice, extack *ExtAck) (*NetDevice, error) {
-	gwType, _, _ := ipv6AddrType(cfg.gateway)
-	if ipv6ChkAddrAnyDev(n, cfg.gateway, dev) {
+	gw := cfg.gateway
+	typ, scope, _ := ipv6AddrType(gw)
+	linklocal := typ == 0x01 && scope == 0x20 && gw[0] == 0xfe
+	needAddrCheck := dev == nil
+	if dev != nil && ipv6ChkAddrAndFlags(n, gw, dev, !linklocal) {
 		extack.setMsg("Gateway can not be a local address")
 		return nil, unix.EINVAL
 	}
-	if gwType != 0x01|0x20 { // not IPV6_ADDR_LINKLOCAL|IPV6_ADDR_UNICAST
-		// IPv4-mapped gateways are refused before anything else.
-		if gwType&0x01 == 0 {
+	if !linklocal {
+		if typ&0x01 == 0 && !ipv6AddrV4Mapped(gw) {
 			extack.setMsg("Invalid gateway address")
 			return nil, unix.EINVAL
 		}
 		if cfg.flags&unix.RTNH_F_ONLINK != 0 {
-			// ip6_route_check_nh_onlink: not through a local or
-			// reject route of the same device's table.
-			if grt := fib6LookupExact(n, cfg.table, cfg.gateway, dev); grt != nil &&
-				(grt.typ != unix.RTN_UNICAST || grt.nhDev != dev) {
-				extack.setMsg("Nexthop has invalid gateway or device mismatch")
+			// ip6_route_check_nh_onlink
+			if res := ip6NhLookupTable(n, cfg, rt6TableMain, nil); res != nil && res.flags&rtfReject == 0 && res.typ != unix.RTN_UNICAST {
+				extack.setMsg("Nexthop has invalid gateway")
 				return nil, unix.EINVAL
 			}
 		} else {
-			grt := fib6LookupExact(n, cfg.table, cfg.gateway, dev)
-			if grt == nil || grt.nhHasGw || grt.flags&rtfReject != 0 || dev != nil && grt.nhDev != dev {
-				if dev != nil && grt != nil && grt.nhDev != dev {
-					extack.setMsg("Nexthop has invalid gateway or device mismatch")
-				} else {
-					extack.setMsg("Nexthop has invalid gateway")
-				}
-				return nil, unix.EHOSTUNREACH
+			var err error
+			if dev, err = ip6RouteCheckNh(n, cfg, dev); err != nil {
+				return nil, err
 			}
-			dev = grt.nhDev
 		}
 	}
 	if dev == nil {
@@ -186,18 +181,54 @@ func ip6ValidateGw(n *Net, cfg *fib6Config, dev *NetDevice, extack *ExtAck) (*Ne
 		extack.setMsg("Egress device can not be loopback device for this route")
 		return nil, unix.EINVAL
 	}
+	if needAddrCheck && ipv6ChkAddrAndFlags(n, gw, dev, !linklocal) {
+		extack.setMsg("Gateway can not be a local address")
+		return nil, unix.EINVAL
+	}
 	return dev, nil
 }
 
-// fib6LookupExact is the table lookup ip6_route_check_nh makes: the
-// longest-prefix route for addr in table (main when 0), limited to dev's
-// routes when dev is set; nil when there is none.
-func fib6LookupExact(n *Net, table uint32, addr [16]byte, dev *NetDevice) *fib6Info {
+// ipv6AddrV4Mapped is ipv6_addr_v4mapped.
+func ipv6AddrV4Mapped(a [16]byte) bool {
+	return a[0]|a[1]|a[2]|a[3]|a[4]|a[5]|a[6]|a[7]|a[8]|a[9] == 0 && a[10] == 0xff && a[11] == 0xff
+}
+
+// ip6RouteCheckNh is ip6_route_check_nh.
+func ip6RouteCheckNh(n *Net, cfg *fib6Config, dev *NetDevice) (*NetDevice, error) {
+	var oif *NetDevice
+	if cfg.ifindex != 0 {
+		oif = n.devByIndex[cfg.ifindex]
+	}
+	var res *fib6Info
+	if cfg.table != 0 {
+		res = ip6NhLookupTable(n, cfg, cfg.table, oif)
+		if res == nil || res.flags&rtfReject != 0 || res.nhHasGw || dev != nil && dev != res.nhDev {
+			res = nil
+		}
+	}
+	if res == nil {
+		res = fib6Lookup(n, cfg.gateway, oif)
+		if res == nil || res.flags&rtfReject != 0 || res.nhHasGw {
+			return nil, unix.EHOSTUNREACH
+		}
+	}
+	if dev != nil {
+		if dev != res.nhDev {
+			return nil, unix.EHOSTUNREACH
+		}
+		return dev, nil
+	}
+	return res.nhDev, nil
+}
+
+// ip6NhLookupTable is ip6_nh_lookup_table: the gateway's route in one
+// table (nil for none, as the null entry would be).
+func ip6NhLookupTable(n *Net, cfg *fib6Config, table uint32, oif *NetDevice) *fib6Info {
 	t := fib6GetTable(n, table)
 	if t == nil {
 		return nil
 	}
-	return t.lookup(addr, func(rt *fib6Info) bool { return dev == nil || rt.nhDev == dev })
+	return fib6TableLookup(t, cfg.gateway, oif)
 }
 
 // lookup is fib6_node_lookup with the route selection of
@@ -241,13 +272,12 @@ func ipv6ChkAddr(n *Net, addr [16]byte, dev *NetDevice) bool {
 	return false
 }
 
-// ipv6ChkAddrAnyDev is ipv6_chk_addr_and_flags as ip6_validate_gw calls
-// it for the gateway: an address of dev (of any device when dev is nil),
-// tentative ones included.
-func ipv6ChkAddrAnyDev(n *Net, addr [16]byte, dev *NetDevice) bool {
+// ipv6ChkAddrAndFlags is ipv6_chk_addr_and_flags with no banned flags:
+// addr is an address of dev, or of any device with skipDev.
+func ipv6ChkAddrAndFlags(n *Net, addr [16]byte, dev *NetDevice, skipDev bool) bool {
 	for _, idx := range n.devOrder {
 		d := n.devByIndex[idx]
-		if dev != nil && d != dev {
+		if !skipDev && d != dev {
 			continue
 		}
 		if ipv6GetIfaddr(d, addr) != nil {
@@ -632,7 +662,7 @@ func rt6FillNode(n *Net, m *nlBuf, rt *fib6Info, typ uint16, portid, seq uint32,
 // rta_expires, in clock ticks (USER_HZ 100) and signed. (The kernel's
 // function is shared with IPv4; this is its IPv6 use.)
 func rt6PutCacheinfo(m *nlBuf, expires int64) {
-	off := m.reserveRaw(unix.RTA_CACHEINFO, sizeofRtaCacheinfo)
+	off := m.reserve(unix.RTA_CACHEINFO, sizeofRtaCacheinfo)
 	if expires != 0 {
 		// jiffies_to_clock_t of whole jiffies.
 		j := expires / int64(Jiffy)
@@ -906,49 +936,129 @@ func fib6TableLookup(t *fib6Table, dst [16]byte, oif *NetDevice) *fib6Info {
 	return t.lookup(dst, func(rt *fib6Info) bool { return oif == nil || rt.nhDev == oif })
 }
 
-// inet6RtmGetroute is inet6_rtm_getroute with RTM_F_FIB_MATCH: the FIB
-// route a destination resolves to. Without a dst cache, only
-// RTM_F_FIB_MATCH requests are modelled; the others (which answer with
-// the cloned dst and its RTA_PREFSRC and cache info) are EOPNOTSUPP.
-func inet6RtmGetroute(skb *SkBuff, nlh []byte, extack *ExtAck) error {
-	var tb [RTA_MAX + 1]Attr
+// inet6RtmValidGetrouteReq is inet6_rtm_valid_getroute_req.
+func inet6RtmValidGetrouteReq(skb *SkBuff, nlh []byte, tb []Attr, extack *ExtAck) error {
 	p := nlmsgPayload(nlh)
 	if len(p) < sizeofRtmsg {
 		extack.setMsg("ipv6: Invalid header for get route request")
 		return unix.EINVAL
 	}
-	if err := nlmsgParseDeprecated(nlh, sizeofRtmsg, tb[:], RTA_MAX, rtmIPv6Policy, nlValidateLiberal, extack); err != nil {
-		return err
+	if !skb.sk.hasFlag(nlfStrictChk) {
+		return nlmsgParseDeprecated(nlh, sizeofRtmsg, tb, RTA_MAX, rtmIPv6Policy, nlValidateLiberal, extack)
 	}
 	rtm := parseRtmsg(p)
-	if rtm.flags&unix.RTM_F_FIB_MATCH == 0 {
-		return unix.EOPNOTSUPP
-	}
-	if a := &tb[unix.RTA_SRC]; a.ok && len(a.Data) < 16 || tb[unix.RTA_DST].ok && len(tb[unix.RTA_DST].Data) < 16 {
-		extack.setMsg("Invalid IPv6 address in RTA_SRC / RTA_DST")
+	if rtm.srcLen != 0 && rtm.srcLen != 128 || rtm.dstLen != 0 && rtm.dstLen != 128 ||
+		rtm.table != 0 || rtm.protocol != 0 || rtm.scope != 0 || rtm.typ != 0 {
+		extack.setMsg("ipv6: Invalid values in header for get route request")
 		return unix.EINVAL
 	}
-	var dst [16]byte
-	if tb[unix.RTA_DST].ok {
-		copy(dst[:], tb[unix.RTA_DST].Data)
+	if rtm.flags&^unix.RTM_F_FIB_MATCH != 0 {
+		extack.setMsg("ipv6: Invalid flags for get route request")
+		return unix.EINVAL
 	}
-	n := skb.sk.net
-	n.k.rtnl.Lock()
-	defer n.k.rtnl.Unlock()
-	var oif *NetDevice
-	if tb[unix.RTA_OIF].ok {
-		if oif = n.devByIndex[int(int32(tb[unix.RTA_OIF].U32()))]; oif == nil {
-			return unix.ENODEV
+	if err := nlmsgParseDeprecated(nlh, sizeofRtmsg, tb, RTA_MAX, rtmIPv6Policy, nlValidateTrailing|nlValidateMaxtype, extack); err != nil {
+		return err
+	}
+	if tb[unix.RTA_SRC].ok && rtm.srcLen == 0 || tb[unix.RTA_DST].ok && rtm.dstLen == 0 {
+		extack.setMsg("ipv6: rtm_src_len and rtm_dst_len must be 128 for IPv6")
+		return unix.EINVAL
+	}
+	if a := &tb[RTA_FLOWLABEL]; a.ok && binary.BigEndian.Uint32(a.Data)&^0x000fffff != 0 {
+		extack.setMsgAttr(a, "ipv6: Invalid flow label")
+		return unix.EINVAL
+	}
+	for i := range tb {
+		if !tb[i].ok {
+			continue
+		}
+		switch i {
+		case unix.RTA_SRC, unix.RTA_DST, unix.RTA_IIF, unix.RTA_OIF, unix.RTA_MARK, unix.RTA_UID,
+			unix.RTA_SPORT, unix.RTA_DPORT, unix.RTA_IP_PROTO, RTA_FLOWLABEL:
+		default:
+			extack.setMsg("ipv6: Unsupported attribute in get route request")
+			return unix.EINVAL
 		}
 	}
-	rt := fib6Lookup(n, dst, oif)
-	if rt == nil {
-		// ip6_route_output returns the null entry, whose dst error is
-		// ENETUNREACH; the FIB match then has nothing to show.
-		return unix.ENETUNREACH
+	return nil
+}
+
+// ip6RtTypeToError is ip6_rt_type_to_error: the dst error of a reject
+// route.
+func ip6RtTypeToError(typ uint8) unix.Errno {
+	switch typ {
+	case unix.RTN_BLACKHOLE:
+		return unix.EINVAL
+	case unix.RTN_PROHIBIT:
+		return unix.EACCES
+	case unix.RTN_THROW:
+		return unix.EAGAIN
+	case unix.RTN_UNREACHABLE:
+		return unix.EHOSTUNREACH
 	}
-	if rt.flags&rtfReject != 0 {
-		return unix.ENETUNREACH
+	return unix.ENETUNREACH
+}
+
+// ip6RouteOutput is the FIB side of ip6_route_output through
+// fib6_rule_lookup without custom rules: the local table, then main,
+// where a throw route sends the lookup on (its EAGAIN) and the null
+// entry's ENETUNREACH ends it. The error is a reject route's dst error.
+// The rules engine plugs in here (fib6_rule_lookup with custom rules).
+func ip6RouteOutput(n *Net, dst [16]byte, oif *NetDevice) (*fib6Info, error) {
+	for _, id := range []uint32{rt6TableLocal, rt6TableMain} {
+		t := fib6GetTable(n, id)
+		if t == nil {
+			continue
+		}
+		rt := fib6TableLookup(t, dst, oif)
+		if rt == nil {
+			continue
+		}
+		if rt.flags&rtfReject != 0 {
+			if e := ip6RtTypeToError(rt.typ); e != unix.EAGAIN {
+				return rt, e
+			}
+			continue
+		}
+		return rt, nil
+	}
+	return nil, unix.ENETUNREACH
+}
+
+// inet6RtmGetroute is inet6_rtm_getroute for RTM_F_FIB_MATCH output
+// lookups (RTA_IIF input lookups are not modelled): the FIB route the
+// destination resolves to, filled as a dump fills it. Without a dst
+// cache the model cannot answer the plain form, whose reply describes
+// the cached dst (its source address selection and use counters): that
+// one answers EOPNOTSUPP.
+func inet6RtmGetroute(skb *SkBuff, nlh []byte, extack *ExtAck) error {
+	var tb [RTA_MAX + 1]Attr
+	if err := inet6RtmValidGetrouteReq(skb, nlh, tb[:], extack); err != nil {
+		return err
+	}
+	rtm := parseRtmsg(nlmsgPayload(nlh))
+	var dst [16]byte
+	if a := &tb[unix.RTA_SRC]; a.ok && len(a.Data) < 16 {
+		return unix.EINVAL
+	}
+	if a := &tb[unix.RTA_DST]; a.ok {
+		if len(a.Data) < 16 {
+			return unix.EINVAL
+		}
+		copy(dst[:], a.Data)
+	}
+	if rtm.flags&unix.RTM_F_FIB_MATCH == 0 || tb[unix.RTA_IIF].ok && tb[unix.RTA_IIF].U32() != 0 {
+		return unix.EOPNOTSUPP
+	}
+	n := skb.sk.net
+	n.k.rtnl.RLock(skb.sk.rtnlShard)
+	defer n.k.rtnl.RUnlock(skb.sk.rtnlShard)
+	var oif *NetDevice
+	if tb[unix.RTA_OIF].ok {
+		oif = n.devByIndex[int(int32(tb[unix.RTA_OIF].U32()))]
+	}
+	rt, err := ip6RouteOutput(n, dst, oif)
+	if err != nil {
+		return err
 	}
 	if n.k.fail(FailSkbAlloc) != nil {
 		return unix.ENOBUFS
