@@ -530,8 +530,7 @@ type inet6Ifaddr struct {
 	rt         *fib6Info // the local /128 route, in its table once DAD completed
 
 	dadProbes int
-	dadAt     time.Duration // when the queued DAD work runs
-	dadQueued bool          // dad_work is pending
+	dadWork   delayedWork
 }
 
 // ifa6Config is struct ifa6_config.
@@ -1014,16 +1013,24 @@ func addrconfDadRun(dev *NetDevice) {
 	}
 }
 
-// addrconfWorkQueue is the addresses' delayed DAD work (ifa->dad_work on
-// addrconf_wq), run from the kernel clock.
+// addrconfWorkQueue is addrconf_wq: the delayed work of addrconf (each
+// address's dad_work, each namespace's addr_chk_work), run from the
+// kernel clock.
 type addrconfWorkQueue struct {
 	mu      sync.Mutex
-	pending []*inet6Ifaddr // guarded by RTNL as well as mu
+	pending []*delayedWork // guarded by RTNL as well as mu
 	// runningAt, while a work item runs, is the time it fell due: work
 	// it queues is timed from then, as a timer firing on time would,
 	// however far a manual clock jumped past it. Guarded by RTNL.
 	runningAt time.Duration
 	running   bool
+}
+
+// delayedWork is a struct delayed_work on addrconf_wq.
+type delayedWork struct {
+	at     time.Duration // when it runs
+	queued bool
+	fn     func() // runs under RTNL
 }
 
 // now is the time delayed work queued now is timed from: the due time of
@@ -1035,40 +1042,50 @@ func (wq *addrconfWorkQueue) now(k *Kernel) time.Duration {
 	return k.jiffies()
 }
 
-// addrconfModDadWork is addrconf_mod_dad_work: (re)queue the address's
-// DAD work delay from now. RTNL is held.
-func addrconfModDadWork(ifa *inet6Ifaddr, delay time.Duration) {
-	k := ifa.dev.net.k
+// modDelayedWork is mod_delayed_work on addrconf_wq: w runs delay from
+// now, queued or not. RTNL is held.
+func modDelayedWork(k *Kernel, w *delayedWork, delay time.Duration) {
 	wq := &k.addrconfWq
-	ifa.dadAt = wq.now(k) + delay
+	w.at = wq.now(k) + delay
 	wq.mu.Lock()
-	if !ifa.dadQueued {
-		ifa.dadQueued = true
-		wq.pending = append(wq.pending, ifa)
+	if !w.queued {
+		w.queued = true
+		wq.pending = append(wq.pending, w)
 	}
 	wq.mu.Unlock()
-	k.scheduleWork(ifa.dadAt)
+	k.scheduleWork(w.at)
 }
 
-// addrconfDelDadWork is addrconf_del_dad_work. RTNL is held.
-func addrconfDelDadWork(ifa *inet6Ifaddr) {
-	if !ifa.dadQueued {
+// cancelDelayedWork is cancel_delayed_work. RTNL is held.
+func cancelDelayedWork(k *Kernel, w *delayedWork) {
+	if !w.queued {
 		return
 	}
-	wq := &ifa.dev.net.k.addrconfWq
+	wq := &k.addrconfWq
 	wq.mu.Lock()
 	defer wq.mu.Unlock()
-	ifa.dadQueued = false
-	for i, a := range wq.pending {
-		if a == ifa {
+	w.queued = false
+	for i, x := range wq.pending {
+		if x == w {
 			wq.pending = append(wq.pending[:i:i], wq.pending[i+1:]...)
 			break
 		}
 	}
 }
 
-// runDue runs the DAD work that has fallen due, earliest first (queue
-// order among equals), under RTNL. It must not be called with RTNL held.
+// addrconfModDadWork is addrconf_mod_dad_work. RTNL is held.
+func addrconfModDadWork(ifa *inet6Ifaddr, delay time.Duration) {
+	if ifa.dadWork.fn == nil {
+		ifa.dadWork.fn = func() { addrconfDadWork(ifa) }
+	}
+	modDelayedWork(ifa.dev.net.k, &ifa.dadWork, delay)
+}
+
+// addrconfDelDadWork is addrconf_del_dad_work. RTNL is held.
+func addrconfDelDadWork(ifa *inet6Ifaddr) { cancelDelayedWork(ifa.dev.net.k, &ifa.dadWork) }
+
+// runDue runs the work that has fallen due, earliest first (queue order
+// among equals), under RTNL. It must not be called with RTNL held.
 func (wq *addrconfWorkQueue) runDue(k *Kernel) {
 	wq.mu.Lock()
 	empty := len(wq.pending) == 0
@@ -1081,11 +1098,11 @@ func (wq *addrconfWorkQueue) runDue(k *Kernel) {
 	for {
 		now := k.jiffies()
 		wq.mu.Lock()
-		var next *inet6Ifaddr
+		var next *delayedWork
 		at := -1
-		for i, a := range wq.pending {
-			if a.dadAt <= now && (next == nil || a.dadAt < next.dadAt) {
-				next, at = a, i
+		for i, w := range wq.pending {
+			if w.at <= now && (next == nil || w.at < next.at) {
+				next, at = w, i
 			}
 		}
 		if next == nil {
@@ -1093,10 +1110,67 @@ func (wq *addrconfWorkQueue) runDue(k *Kernel) {
 			return
 		}
 		wq.pending = append(wq.pending[:at:at], wq.pending[at+1:]...)
-		next.dadQueued = false
+		next.queued = false
 		wq.mu.Unlock()
-		wq.running, wq.runningAt = true, next.dadAt
-		addrconfDadWork(next)
+		wq.running, wq.runningAt = true, next.at
+		next.fn()
 		wq.running = false
 	}
+}
+
+// Address lifetime checks (include/net/addrconf.h).
+const (
+	addrCheckFrequency     = 120 * time.Second
+	addrconfTimerFuzzMinus = 5 * Jiffy // HZ / 50
+	addrconfTimerFuzzMax   = time.Second
+)
+
+// addrconfVerify is addrconf_verify_rtnl: addresses whose valid lifetime
+// is over go, those whose preferred lifetime is over become
+// IFA_F_DEPRECATED (RTM_NEWADDR), and the check runs again when the next
+// lifetime ends. The kernel rounds that time up to a whole second of its
+// jiffies when within a quarter second (round_jiffies_up); the model's
+// clock has no such phase, so it runs on time. RTNL is held.
+func addrconfVerify(n *Net) {
+	k := n.k
+	now := k.addrconfWq.now(k)
+	next := now + addrCheckFrequency
+	finite := false
+restart:
+	for _, idx := range n.devOrder {
+		for _, ifa := range n.devByIndex[idx].inet6Addrs {
+			if ifa.flags&unix.IFA_F_PERMANENT != 0 && ifa.preferLft == infinityLifeTime {
+				continue
+			}
+			finite = true
+			age := uint32((now - ifa.tstamp + addrconfTimerFuzzMinus) / time.Second)
+			switch {
+			case ifa.validLft != infinityLifeTime && age >= ifa.validLft:
+				ipv6DelAddr(ifa)
+				goto restart
+			case ifa.preferLft == infinityLifeTime:
+			case age >= ifa.preferLft:
+				if ifa.validLft != infinityLifeTime {
+					next = min(next, ifa.tstamp+time.Duration(ifa.validLft)*time.Second)
+				}
+				if ifa.flags&unix.IFA_F_DEPRECATED == 0 {
+					ifa.flags |= unix.IFA_F_DEPRECATED
+					ipv6IfaNotify(0, ifa)
+					goto restart
+				}
+			default:
+				next = min(next, ifa.tstamp+time.Duration(ifa.preferLft)*time.Second)
+			}
+		}
+	}
+	w := &n.ipv6.addrChkWork
+	if !finite {
+		// Nothing can expire: the two-minute check would find nothing.
+		cancelDelayedWork(k, w)
+		return
+	}
+	if w.fn == nil {
+		w.fn = func() { addrconfVerify(n) }
+	}
+	modDelayedWork(k, w, max(next, now+addrconfTimerFuzzMax)-now)
 }

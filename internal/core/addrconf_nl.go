@@ -157,6 +157,7 @@ func inet6AddrAdd(dev *NetDevice, cfg *ifa6Config, extack *ExtAck) error {
 		ipv6IfaNotify(0, ifa)
 	}
 	addrconfDadStart(ifa)
+	addrconfVerify(dev.net)
 	return nil
 }
 
@@ -181,6 +182,7 @@ func inet6AddrModify(ifa *inet6Ifaddr, cfg *ifa6Config) error {
 	if ifa.flags&unix.IFA_F_TENTATIVE == 0 {
 		ipv6IfaNotify(0, ifa)
 	}
+	addrconfVerify(ifa.dev.net)
 	return nil
 }
 
@@ -215,6 +217,7 @@ func inet6RtmDeladdr(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	for _, ifa := range dev.inet6Addrs {
 		if ifa.plen == ifm.prefixlen && ifa.addr == *pfx {
 			ipv6DelAddr(ifa)
+			addrconfVerify(n)
 			return nil
 		}
 	}

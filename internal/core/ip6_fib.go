@@ -19,6 +19,8 @@ type ipv6Net struct {
 	// (FIB6_TABLE_HASHSZ buckets of id & 255, each newest first).
 	// Guarded by RTNL.
 	tables []*fib6Table
+	// addrChkWork is addrconf_verify's delayed work (addr_chk_work).
+	addrChkWork delayedWork
 }
 
 // fib6Table is struct fib6_table.
