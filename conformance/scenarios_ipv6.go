@@ -26,7 +26,7 @@ func ipv6AddrScenarios() []*Scenario {
 			openS(), send("S", dummy(1, "d0", 1)), drain("S"), openLG("L", "", addr6Groups),
 			send("S", up(2, "d0")), drain("S", "L"), send("S", dumpAddr6(3, 0)), drain("S"),
 			send("S", down(4, "d0")), drain("S", "L"), send("S", dumpAddr6(5, 0)), drain("S")),
-		sc("addr6-dummy-random", "addrgenmode random: a stable-privacy link-local address with a random interface identifier; up again draws it anew",
+		sc("addr6-dummy-random", "addrgenmode random: a stable-privacy link-local address with a random interface identifier; up again gives the same one (the inet6_dev keeps its random secret)",
 			openS(), send("S", dummy(1, "d0", 1)), send("S", addrGenMode(2, "d0", 3)), drain("S"), openLG("L", "", addr6Groups),
 			send("S", up(3, "d0")), drain("S", "L"), send("S", dumpAddr6(4, 0)), drain("S"),
 			send("S", down(5, "d0")), send("S", up(6, "d0")), drain("S", "L")),

@@ -419,6 +419,7 @@ const ipv6MinMTU = 1280
 // neighbour discovery.
 func ipv6AddDev(dev *NetDevice) {
 	dev.inet6 = true
+	dev.inet6RandomSet = false
 	dev.inet6AddrGen = IN6_ADDR_GEN_MODE_EUI64
 	dev.inet6AcceptDad = 1
 	if dev.Flags&(IFF_NOARP|IFF_LOOPBACK) != 0 {
@@ -832,7 +833,7 @@ func addrLoopbackInit(dev *NetDevice) { addLoopbackAddr(dev) }
 // stable_secret; inet6_validate_link_af refuses it), and random mode
 // draws the interface identifier as the kernel's keyed hash of a random
 // secret gives one: 64 random bits, redrawn while they are a reserved
-// identifier.
+// identifier, kept as long as the inet6_dev (as the secret is).
 func addrconfAddrGen(dev *NetDevice) {
 	if dev.PrivFlags&IFF_NO_ADDRCONF != 0 {
 		return
@@ -840,15 +841,23 @@ func addrconfAddrGen(dev *NetDevice) {
 	addr := [16]byte{0: 0xfe, 1: 0x80}
 	switch dev.inet6AddrGen {
 	case IN6_ADDR_GEN_MODE_RANDOM:
-		k := dev.net.k
-		for {
-			k.rngMu.Lock()
-			binary.BigEndian.PutUint64(addr[8:], k.rng.Uint64())
-			k.rngMu.Unlock()
-			if !ipv6ReservedInterfaceID(addr) {
-				break
+		if !dev.inet6RandomSet {
+			// ipv6_gen_mode_random_init: the secret is drawn once per
+			// inet6_dev, so the address is the same every time the
+			// device comes up.
+			k := dev.net.k
+			for {
+				k.rngMu.Lock()
+				binary.BigEndian.PutUint64(addr[8:], k.rng.Uint64())
+				k.rngMu.Unlock()
+				if !ipv6ReservedInterfaceID(addr) {
+					break
+				}
 			}
+			copy(dev.inet6RandomID[:], addr[8:])
+			dev.inet6RandomSet = true
 		}
+		copy(addr[8:], dev.inet6RandomID[:])
 		addrconfAddLinklocal(dev, addr, unix.IFA_F_STABLE_PRIVACY)
 	case IN6_ADDR_GEN_MODE_EUI64:
 		if ipv6GenerateEUI64(addr[8:], dev) {

@@ -179,6 +179,8 @@ type NetDevice struct {
 	inet6Token      [16]byte       // idev->token
 	inet6RsSent     bool           // IF_RS_SENT: a router solicitation went after DAD
 	inet6Addrs      []*inet6Ifaddr // idev->addr_list: by scope, global first, newest first within one
+	inet6RandomID   [8]byte        // addrgenmode random's interface identifier (from cnf.stable_secret)
+	inet6RandomSet  bool           // cnf.stable_secret.initialized
 
 	// Guarded by the kernel's linkwatch lock; lwListed is also read
 	// without it, to skip the lock when no event is pending.
