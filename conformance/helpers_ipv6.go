@@ -119,3 +119,6 @@ func prio(metric uint32) []byte { return A(unix.RTA_PRIORITY, U32(metric)) }
 
 // rtaFlowlabel is RTA_FLOWLABEL, which x/sys does not have.
 const rtaFlowlabel = 31
+
+// rtaNhID is RTA_NH_ID, which x/sys does not have.
+const rtaNhID = 30

@@ -338,6 +338,8 @@ func addrconfNetdevUp(dev *NetDevice, event NetdevEvent) {
 	addrconfInitAutoAddrs(dev)
 	addrconfDadRun(dev)
 	rt6SyncUp(dev, unix.RTNH_F_DEAD)
+	inet6Touch(dev, false)
+	inet6IfinfoNotify(dev)
 }
 
 // addrconfPermanentAddr is addrconf_permanent_addr with

@@ -40,6 +40,7 @@ type fib6Config struct {
 	typ      uint8
 	expires  uint32 // clock_t
 	metrics  []byte
+	nhID     uint32 // RTA_NH_ID: no nexthop objects exist in the model
 	nlinfo   nlInfo
 	// ignoreDevDown is fc_ignore_dev_down: local routes of addresses on
 	// a device that is down.
@@ -73,6 +74,11 @@ func ip6RouteInfoCreate(n *Net, cfg *fib6Config, extack *ExtAck) (*fib6Info, err
 		rt.typ = unix.RTN_UNICAST
 	}
 	rt.dst = ipv6PrefixMask(cfg.dst, cfg.dstLen)
+	if cfg.nhID != 0 {
+		// ip6_route_info_create_nh: nexthop_find_by_id finds none.
+		extack.setMsg("Nexthop id does not exist")
+		return nil, unix.EINVAL
+	}
 	if err := fib6NhInit(n, rt, cfg, extack); err != nil {
 		return nil, err
 	}
@@ -461,10 +467,10 @@ var rtmIPv6Policy = func() []nlaPolicy {
 	return p
 }()
 
-// rtmToFib6Config is rtm_to_fib6_config. Next-hop objects, multipath
-// and lightweight tunnels are not modelled: RTA_NH_ID, RTA_MULTIPATH
-// and RTA_ENCAP_TYPE answer as a kernel without them would not, with
-// EOPNOTSUPP.
+// rtmToFib6Config is rtm_to_fib6_config. Next-hop objects do not exist
+// in the model, so an RTA_NH_ID names none; multipath routes and
+// lightweight tunnels are not modelled: RTA_MULTIPATH and
+// RTA_ENCAP_TYPE answer EOPNOTSUPP, which 7.2 does not.
 func rtmToFib6Config(skb *SkBuff, nlh []byte, cfg *fib6Config, extack *ExtAck) error {
 	var tb [RTA_MAX + 1]Attr
 	if err := nlmsgParseDeprecated(nlh, sizeofRtmsg, tb[:], RTA_MAX, rtmIPv6Policy, nlValidateLiberal, extack); err != nil {
@@ -491,7 +497,15 @@ func rtmToFib6Config(skb *SkBuff, nlh []byte, cfg *fib6Config, extack *ExtAck) e
 		cfg.flags |= rtfCache
 	}
 	cfg.flags |= rtm.flags & unix.RTNH_F_ONLINK
-	if tb[RTA_NH_ID].ok || tb[unix.RTA_MULTIPATH].ok || tb[unix.RTA_ENCAP_TYPE].ok {
+	if tb[RTA_NH_ID].ok {
+		if tb[unix.RTA_GATEWAY].ok || tb[unix.RTA_OIF].ok || tb[unix.RTA_MULTIPATH].ok || tb[unix.RTA_ENCAP].ok {
+			extack.setMsg("Nexthop specification and nexthop id are mutually exclusive")
+			return unix.EINVAL
+		}
+		cfg.nhID = tb[RTA_NH_ID].U32()
+	}
+	if tb[unix.RTA_MULTIPATH].ok || tb[unix.RTA_ENCAP_TYPE].ok {
+		// Multipath routes and lightweight tunnels are not modelled.
 		return unix.EOPNOTSUPP
 	}
 	if tb[unix.RTA_GATEWAY].ok {
@@ -566,6 +580,10 @@ func inet6RtmDelroute(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	var cfg fib6Config
 	if err := rtmToFib6Config(skb, nlh, &cfg, extack); err != nil {
 		return err
+	}
+	if cfg.nhID != 0 {
+		extack.setMsg("Nexthop id does not exist")
+		return unix.EINVAL
 	}
 	n := skb.sk.net
 	n.k.rtnl.Lock()
