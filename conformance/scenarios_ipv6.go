@@ -193,5 +193,14 @@ func ipv6RouteScenarios() []*Scenario {
 			send("S", dumpRoute6(6)), drain("S"),
 			send("S", up(7, "v1")), Sleep{Ms: 200}, drain("S"), send("S", dumpRoute6(9)), drain("S"),
 			send("S", down(10, "v1")), Sleep{Ms: 200}, drain("S"), send("S", dumpRoute6(12)), drain("S")),
+		sc("route6-addr-replace", "NLM_F_REPLACE of an address and its prefix route (inet6_addr_modify, modify_prefix_route): a new IFA_RT_PRIORITY replaces the route, noprefixroute removes it, dropping noprefixroute brings it back, a new peer moves the peer route",
+			openS(), send("S", dummy(1, "d0", 1)), ethUp("S", 2, "d0"), drain("S"), openLG("L", "", route6Groups),
+			send("S", newAddr6(4, d0, "2001:db8::1", 64, unix.IFA_F_NODAD, A(unix.IFA_RT_PRIORITY, U32(77)))), drain("S", "L"),
+			send("S", addrMsg(unix.RTM_NEWADDR, fReq|fAck|fReplace, 5, ifaddr(64, 0, 0, d0), A(unix.IFA_LOCAL, in6("2001:db8::1")), A(unix.IFA_RT_PRIORITY, U32(88)))), drain("S", "L"),
+			send("S", addrMsg(unix.RTM_NEWADDR, fReq|fAck|fReplace, 6, ifaddr(64, 0, 0, d0), A(unix.IFA_LOCAL, in6("2001:db8::1")), A(unix.IFA_FLAGS, U32(unix.IFA_F_NOPREFIXROUTE)))), drain("S", "L"),
+			send("S", addrMsg(unix.RTM_NEWADDR, fReq|fAck|fReplace, 7, ifaddr(64, 0, 0, d0), A(unix.IFA_LOCAL, in6("2001:db8::1")))), drain("S", "L"),
+			send("S", addrMsg(unix.RTM_NEWADDR, fReq|fAck|fCreate|fExcl, 8, ifaddr(128, unix.IFA_F_NODAD, 0, d0), A(unix.IFA_LOCAL, in6("2001:db8::7")), A(unix.IFA_ADDRESS, in6("2001:db8:9::8")))), drain("S", "L"),
+			send("S", addrMsg(unix.RTM_NEWADDR, fReq|fAck|fReplace, 9, ifaddr(128, unix.IFA_F_NODAD, 0, d0), A(unix.IFA_LOCAL, in6("2001:db8::7")), A(unix.IFA_ADDRESS, in6("2001:db8:9::9")))), drain("S", "L"),
+			send("S", dumpRoute6(10)), drain("S")),
 	}
 }

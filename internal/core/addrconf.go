@@ -740,7 +740,13 @@ func checkCleanupPrefixRoute(ifp *inet6Ifaddr) (int, time.Duration) {
 // cleanupPrefixRoute is cleanup_prefix_route for the address's own
 // prefix: delete the route, or give it the expiry when it has none.
 func cleanupPrefixRoute(ifp *inet6Ifaddr, expires time.Duration, del bool) {
-	rt := addrconfGetPrefixRoute(ifp.dev, ifp.addr, ifp.plen, 0, rtfDefault, true)
+	cleanupPrefixRouteOf(ifp, ifp.addr, expires, del)
+}
+
+// cleanupPrefixRouteOf is cleanup_prefix_route for the prefix of pfx,
+// the address's or (del_peer) its peer's.
+func cleanupPrefixRouteOf(ifp *inet6Ifaddr, pfx [16]byte, expires time.Duration, del bool) {
+	rt := addrconfGetPrefixRoute(ifp.dev, pfx, ifp.plen, 0, rtfDefault, true)
 	if rt == nil {
 		return
 	}

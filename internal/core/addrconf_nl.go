@@ -147,10 +147,7 @@ func inet6AddrAdd(dev *NetDevice, cfg *ifa6Config, extack *ExtAck) error {
 		return err
 	}
 	if cfg.flags&unix.IFA_F_NOPREFIXROUTE == 0 {
-		var expires, flags uint32
-		if cfg.validLft != infinityLifeTime {
-			expires, flags = cfg.validLft*100, rtfExpires // jiffies_to_clock_t(valid_lft * HZ)
-		}
+		expires, flags := prefixRouteExpiry(cfg)
 		addrconfPrefixRoute(dev, ifa.addr, ifa.plen, ifa.rtPriority, expires, flags)
 	}
 	if ifa.flags&(unix.IFA_F_OPTIMISTIC|unix.IFA_F_NODAD) == 0 {
@@ -167,23 +164,91 @@ func inet6AddrModify(ifa *inet6Ifaddr, cfg *ifa6Config) error {
 	if cfg.flags&unix.IFA_F_MANAGETEMPADDR != 0 && (ifa.flags&unix.IFA_F_TEMPORARY != 0 || ifa.plen != 64) {
 		return unix.EINVAL
 	}
-	if cfg.peer != nil {
-		ifa.peer = *cfg.peer
+	dev := ifa.dev
+	expires, rtFlags := prefixRouteExpiry(cfg)
+	newPeer := false
+	if cfg.peer != nil && *cfg.peer != ifa.peer {
+		if ifa.peer != ([16]byte{}) {
+			cleanupPrefixRouteOf(ifa, ifa.peer, 0, true)
+		}
+		newPeer = true
 	}
+	hadPrefixRoute := ifa.flags&unix.IFA_F_PERMANENT != 0 && ifa.flags&unix.IFA_F_NOPREFIXROUTE == 0
 	ifa.flags &^= unix.IFA_F_DEPRECATED | unix.IFA_F_PERMANENT | unix.IFA_F_NODAD |
 		unix.IFA_F_HOMEADDRESS | unix.IFA_F_MANAGETEMPADDR | unix.IFA_F_NOPREFIXROUTE
 	ifa.flags |= cfg.flags
-	ifa.tstamp = ifa.dev.net.k.jiffies()
+	ifa.tstamp = dev.net.k.jiffies()
 	ifa.validLft, ifa.preferLft = cfg.validLft, cfg.preferLft
 	ifa.proto = cfg.proto
 	if cfg.rtPriority != 0 {
 		ifa.rtPriority = cfg.rtPriority
 	}
+	if newPeer {
+		ifa.peer = *cfg.peer
+	}
 	if ifa.flags&unix.IFA_F_TENTATIVE == 0 {
 		ipv6IfaNotify(0, ifa)
 	}
-	addrconfVerify(ifa.dev.net)
+	hasPeer := ifa.peer != [16]byte{}
+	if cfg.flags&unix.IFA_F_NOPREFIXROUTE == 0 {
+		found := false
+		if hadPrefixRoute {
+			found = modifyPrefixRoute(ifa, ifa.addr, expires, rtFlags)
+		}
+		if !found {
+			addrconfPrefixRoute(dev, ifa.addr, ifa.plen, ifa.rtPriority, expires, rtFlags)
+		}
+		if hadPrefixRoute && hasPeer {
+			found = modifyPrefixRoute(ifa, ifa.peer, expires, rtFlags)
+		}
+		if !found && hasPeer {
+			addrconfPrefixRoute(dev, ifa.peer, ifa.plen, ifa.rtPriority, expires, rtFlags)
+		}
+	} else if hadPrefixRoute {
+		if action, when := checkCleanupPrefixRoute(ifa); action != cleanupPrefixNop {
+			cleanupPrefixRoute(ifa, when, action == cleanupPrefixDel)
+		}
+	}
+	addrconfVerify(dev.net)
 	return nil
+}
+
+// prefixRouteExpiry is the expiry inet6_rtm_newaddr gives an address's
+// prefix route: its valid lifetime in clock ticks with RTF_EXPIRES, none
+// for a permanent one.
+func prefixRouteExpiry(cfg *ifa6Config) (expires, flags uint32) {
+	if cfg.validLft == infinityLifeTime {
+		return 0, 0
+	}
+	return cfg.validLft * 100, rtfExpires // jiffies_to_clock_t(valid_lft * HZ)
+}
+
+// modifyPrefixRoute is modify_prefix_route for the route of pfx (the
+// address's or its peer's): a new metric replaces the route, else its
+// expiry follows; false when there is no such route.
+func modifyPrefixRoute(ifa *inet6Ifaddr, pfx [16]byte, expires, flags uint32) bool {
+	dev := ifa.dev
+	rt := addrconfGetPrefixRoute(dev, pfx, ifa.plen, 0, rtfDefault, true)
+	if rt == nil {
+		return false
+	}
+	prio := ifa.rtPriority
+	if prio == 0 {
+		prio = ip6RtPrioAddrconf
+	}
+	if rt.metric != prio {
+		ip6DelRt(dev.net, rt)
+		addrconfPrefixRoute(dev, pfx, ifa.plen, ifa.rtPriority, expires, flags)
+		return true
+	}
+	if flags&rtfExpires == 0 {
+		rt.flags &^= rtfExpires
+		rt.expires = 0
+	} else {
+		rt.flags |= rtfExpires
+		rt.expires = dev.net.k.jiffies() + time.Duration(expires)*10*time.Millisecond
+	}
+	return true
 }
 
 // inet6RtmDeladdr is inet6_rtm_deladdr with inet6_addr_del.
