@@ -42,7 +42,8 @@ import (
 //   - IFLA_INET6_CACHEINFO's tstamp (jiffies at creation) and
 //     reachable_time (randomised) in RTM_NEWLINK and RTM_DELLINK are
 //     zeroed, in IFLA_AF_SPEC and, in PF_INET6 messages, IFLA_PROTINFO.
-//   - AF_INET6 RTM_NEWADDR and RTM_DELADDR: ifa_index is mapped as
+//   - AF_INET6 RTM_NEWADDR and RTM_DELADDR (and the RTM_GETMULTICAST
+//     and RTM_GETANYCAST replies of group dumps): ifa_index is mapped as
 //     ifi_index is; IFA_CACHEINFO's cstamp and tstamp (hundredths of a
 //     second since boot) are zeroed, and so is the random interface
 //     identifier of IFA_F_STABLE_PRIVACY addresses (addrgenmode random)
@@ -346,7 +347,7 @@ func (n *normalizer) msgs(ns string, proto int, b []byte) {
 					n.peerIndex(ns, e[32:l])
 				}
 			}
-		case proto == unix.NETLINK_ROUTE && (typ == unix.RTM_NEWADDR || typ == unix.RTM_DELADDR) && len(m) >= 24 && m[16] == unix.AF_INET6:
+		case proto == unix.NETLINK_ROUTE && isInet6AddrMsg(typ) && len(m) >= 24 && m[16] == unix.AF_INET6:
 			mapU32(m, 20, index)
 			n.inet6Addr(m[24:])
 		case proto == unix.NETLINK_ROUTE && isLinkMsg(typ) && len(m) >= 32:
@@ -378,6 +379,16 @@ func (n *normalizer) msgs(ns string, proto int, b []byte) {
 			})
 		}
 	})
+}
+
+// isInet6AddrMsg reports whether typ carries a struct ifaddrmsg: the
+// address messages and the multicast and anycast dumps' replies.
+func isInet6AddrMsg(typ uint16) bool {
+	switch typ {
+	case unix.RTM_NEWADDR, unix.RTM_DELADDR, unix.RTM_GETMULTICAST, unix.RTM_GETANYCAST:
+		return true
+	}
+	return false
 }
 
 // inet6Addr normalises the attributes of an AF_INET6 address message:

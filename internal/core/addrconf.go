@@ -422,6 +422,9 @@ const ipv6MinMTU = 1280
 func ipv6AddDev(dev *NetDevice) {
 	dev.inet6 = true
 	dev.inet6RandomSet = false
+	dev.inet6Mc = nil
+	ipv6DevMcInc(dev, in6addrInterfacelocalAllnodes)
+	ipv6DevMcInc(dev, in6addrLinklocalAllnodes)
 	dev.inet6AddrGen = IN6_ADDR_GEN_MODE_EUI64
 	dev.inet6AcceptDad = 1
 	if dev.Flags&(IFF_NOARP|IFF_LOOPBACK) != 0 {
@@ -461,6 +464,7 @@ func addrconfIfdown(dev *NetDevice, unregister bool) {
 	if unregister {
 		dev.inet6Ready = false
 		dev.inet6RsSent = false
+		dev.inet6Mc = nil // ipv6_mc_destroy_dev
 		netconfNotify(dev, RTM_DELNETCONF, unix.AF_INET6)
 		dev.inet6 = false
 	}
@@ -786,6 +790,7 @@ func ipv6IfaNotifyRoutes(event uint16, ifa *inet6Ifaddr) {
 			addrconfPrefixRoute(ifa.dev, ifa.peer, 128, ifa.rtPriority, 0, 0)
 		}
 	case RTM_DELADDR:
+		addrconfLeaveSolict(ifa.dev, ifa.addr)
 		if hasPeer {
 			if rt := addrconfGetPrefixRoute(ifa.dev, ifa.peer, 128, 0, 0, false); rt != nil {
 				ip6DelRt(n, rt)
@@ -926,6 +931,7 @@ func addrconfDadStart(ifa *inet6Ifaddr) {
 // random delay below rtr_solicit_delay (addrconf_dad_kick).
 func addrconfDadBegin(ifa *inet6Ifaddr) {
 	dev := ifa.dev
+	addrconfJoinSolict(dev, ifa.addr)
 	if ifa.state == ifaStateDead {
 		return
 	}

@@ -18,6 +18,8 @@ func init() {
 	rtnlRegister(unix.AF_INET6, RTM_NEWADDR, inet6RtmNewaddr, nil, 0)
 	rtnlRegister(unix.AF_INET6, RTM_DELADDR, inet6RtmDeladdr, nil, 0)
 	rtnlRegister(unix.AF_INET6, RTM_GETADDR, inet6RtmGetaddr, inet6DumpIfaddr, 0)
+	rtnlRegister(unix.AF_INET6, unix.RTM_GETMULTICAST, nil, inet6DumpIfmcaddr, 0)
+	rtnlRegister(unix.AF_INET6, unix.RTM_GETANYCAST, nil, inet6DumpIfacaddr, 0)
 }
 
 // ifaIPv6Policy is ifa_ipv6_policy.
@@ -296,6 +298,7 @@ type inet6FillArgs struct {
 	event       uint16
 	flags       uint16
 	netnsid     int
+	typ         int // for dumps: unicastAddr, multicastAddr or anycastAddr
 }
 
 // inet6FillIfaddr is inet6_fill_ifaddr; false when m is full.
@@ -306,7 +309,7 @@ func inet6FillIfaddr(m *nlBuf, ifa *inet6Ifaddr, args inet6FillArgs) bool {
 	h[1] = ifa.plen
 	h[2] = uint8(ifa.flags)
 	h[3] = rtScope(ifa.scope)
-	binary.NativeEndian.PutUint32(h[4:], uint32(ifa.dev.ifindex))
+	putIfindex(h[4:], ifa.dev)
 	if args.netnsid >= 0 {
 		m.putU32(unix.IFA_TARGET_NETNSID, uint32(int32(args.netnsid)))
 	}
@@ -332,11 +335,7 @@ func inet6FillIfaddr(m *nlBuf, ifa *inet6Ifaddr, args inet6FillArgs) bool {
 	if ifa.rtPriority != 0 {
 		m.putU32(unix.IFA_RT_PRIORITY, ifa.rtPriority)
 	}
-	ci := m.reserveRaw(unix.IFA_CACHEINFO, 16)
-	binary.NativeEndian.PutUint32(m.b[ci:], preferred)
-	binary.NativeEndian.PutUint32(m.b[ci+4:], valid)
-	binary.NativeEndian.PutUint32(m.b[ci+8:], cstampDelta(ifa.cstamp))
-	binary.NativeEndian.PutUint32(m.b[ci+12:], cstampDelta(ifa.tstamp))
+	putIfaCacheinfo(m, preferred, valid, ifa.cstamp, ifa.tstamp)
 	m.putU32(unix.IFA_FLAGS, ifa.flags)
 	if ifa.proto != 0 {
 		m.putU8(IFA_PROTO, ifa.proto)
@@ -347,6 +346,18 @@ func inet6FillIfaddr(m *nlBuf, ifa *inet6Ifaddr, args inet6FillArgs) bool {
 		return false
 	}
 	return true
+}
+
+// putIfindex writes ifa_index.
+func putIfindex(b []byte, dev *NetDevice) { binary.NativeEndian.PutUint32(b, uint32(dev.ifindex)) }
+
+// putIfaCacheinfo is put_cacheinfo.
+func putIfaCacheinfo(m *nlBuf, preferred, valid uint32, cstamp, tstamp time.Duration) {
+	ci := m.reserveRaw(unix.IFA_CACHEINFO, 16)
+	binary.NativeEndian.PutUint32(m.b[ci:], preferred)
+	binary.NativeEndian.PutUint32(m.b[ci+4:], valid)
+	binary.NativeEndian.PutUint32(m.b[ci+8:], cstampDelta(cstamp))
+	binary.NativeEndian.PutUint32(m.b[ci+12:], cstampDelta(tstamp))
 }
 
 // subLft is a lifetime less the seconds that have passed, floored at 0.
@@ -385,8 +396,26 @@ type addrDump struct {
 // inet6DumpIfaddr is inet6_dump_ifaddr (inet6_dump_addr for unicast
 // addresses): every inet6_dev's addresses in device order, resumable
 // within a device.
-func inet6DumpIfaddr(cb *netlinkCallback, m *nlBuf) int {
-	args := inet6FillArgs{portid: cb.portid, seq: cb.seq, event: RTM_NEWADDR, flags: NLM_F_MULTI, netnsid: -1}
+func inet6DumpIfaddr(cb *netlinkCallback, m *nlBuf) int { return inet6DumpAddr(cb, m, unicastAddr) }
+
+// inet6DumpIfmcaddr is inet6_dump_ifmcaddr: the devices' multicast groups.
+func inet6DumpIfmcaddr(cb *netlinkCallback, m *nlBuf) int { return inet6DumpAddr(cb, m, multicastAddr) }
+
+// inet6DumpIfacaddr is inet6_dump_ifacaddr: the devices' anycast
+// addresses, of which there are none (the model joins no anycast
+// address: forwarding is off and there are no IPv6 sockets).
+func inet6DumpIfacaddr(cb *netlinkCallback, m *nlBuf) int { return inet6DumpAddr(cb, m, anycastAddr) }
+
+// The lists inet6_dump_addr dumps (enum addr_type_t).
+const (
+	unicastAddr = iota
+	multicastAddr
+	anycastAddr
+)
+
+// inet6DumpAddr is inet6_dump_addr.
+func inet6DumpAddr(cb *netlinkCallback, m *nlBuf, typ int) int {
+	args := inet6FillArgs{portid: cb.portid, seq: cb.seq, flags: NLM_F_MULTI, netnsid: -1, typ: typ}
 	tgt := cb.net
 	ifindex := 0
 	if cb.strictCheck {
@@ -427,13 +456,22 @@ func inet6DumpIfaddr(cb *netlinkCallback, m *nlBuf) int {
 	return 0
 }
 
-// in6DumpAddrs is in6_dump_addrs for unicast addresses.
+// in6DumpAddrs is in6_dump_addrs.
 func in6DumpAddrs(dev *NetDevice, m *nlBuf, sIdx *int, args inet6FillArgs) int {
-	for i, ifa := range dev.inet6Addrs {
-		if i < *sIdx {
-			continue
-		}
-		if !inet6FillIfaddr(m, ifa, args) {
+	var n int
+	fill := func(i int) bool { return true }
+	switch args.typ {
+	case unicastAddr:
+		args.event = RTM_NEWADDR
+		n = len(dev.inet6Addrs)
+		fill = func(i int) bool { return inet6FillIfaddr(m, dev.inet6Addrs[i], args) }
+	case multicastAddr:
+		args.event = unix.RTM_GETMULTICAST
+		n = len(dev.inet6Mc)
+		fill = func(i int) bool { return inet6FillIfmcaddr(m, dev, dev.inet6Mc[i], args) }
+	}
+	for i := *sIdx; i < n; i++ {
+		if !fill(i) {
 			*sIdx = i
 			return -int(unix.EMSGSIZE)
 		}

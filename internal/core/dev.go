@@ -181,6 +181,7 @@ type NetDevice struct {
 	inet6Addrs      []*inet6Ifaddr // idev->addr_list: by scope, global first, newest first within one
 	inet6RandomID   [8]byte        // addrgenmode random's interface identifier (from cnf.stable_secret)
 	inet6RandomSet  bool           // cnf.stable_secret.initialized
+	inet6Mc         []*ifmcaddr6   // idev->mc_list, newest first
 
 	// Guarded by the kernel's linkwatch lock; lwListed is also read
 	// without it, to skip the lock when no event is pending.
