@@ -211,5 +211,14 @@ func ipv6RouteScenarios() []*Scenario {
 			send("S", addrMsg(unix.RTM_NEWADDR, fReq|fAck|fCreate|fExcl, 8, ifaddr(128, unix.IFA_F_NODAD, 0, d0), A(unix.IFA_LOCAL, in6("2001:db8::7")), A(unix.IFA_ADDRESS, in6("2001:db8:9::8")))), drain("S", "L"),
 			send("S", addrMsg(unix.RTM_NEWADDR, fReq|fAck|fReplace, 9, ifaddr(128, unix.IFA_F_NODAD, 0, d0), A(unix.IFA_LOCAL, in6("2001:db8::7")), A(unix.IFA_ADDRESS, in6("2001:db8:9::9")))), drain("S", "L"),
 			send("S", dumpRoute6(10)), drain("S")),
+		sc("route6-dump-split", "address and route dumps split over datagrams of 600 bytes (RecvLen), resumed inside a device's address list and inside a table; deleting the dummy (down, then unregister) notifies every address and route",
+			openS(), Open{Sock: "T", Proto: route, RecvLen: 600}, send("S", dummy(1, "d0", 1)), send("S", up(2, "d0")),
+			send("S", newAddr6(3, d0, "2001:db8::1", 64, unix.IFA_F_NODAD)), send("S", newAddr6(4, d0, "2001:db8::2", 64, unix.IFA_F_NODAD)),
+			send("S", newAddr6(5, d0, "2001:db8::3", 64, unix.IFA_F_NODAD)), send("S", newAddr6(6, d0, "2001:db8:1::4", 64, unix.IFA_F_NODAD)),
+			send("S", newAddr6(7, d0, "2001:db8:2::5", 64, unix.IFA_F_NODAD)), send("S", newAddr6(8, d0, "2001:db8:3::6", 64, unix.IFA_F_NODAD)),
+			send("S", newAddr6(9, d0, "2001:db8:4::7", 64, unix.IFA_F_NODAD)), drain("S"),
+			send("T", dumpAddr6(10, 0)), drain("T"), send("T", dumpRoute6(11)), drain("T"),
+			openLG("L", "", addr6Groups|route6Groups), send("S", del(12, "d0")), drain("S", "L"),
+			send("T", dumpRoute6(13)), drain("T")),
 	}
 }
