@@ -220,5 +220,16 @@ func ipv6RouteScenarios() []*Scenario {
 			send("T", dumpAddr6(10, 0)), drain("T"), send("T", dumpRoute6(11)), drain("T"),
 			openLG("L", "", addr6Groups|route6Groups), send("S", del(12, "d0")), drain("S", "L"),
 			send("T", dumpRoute6(13)), drain("T")),
+		sc("route6-lo-addr", "an address on lo: no DAD, its prefix route through the loopback device turned into a reject route (fib6_is_reject), its local route; lo down and up again brings back ::1 only",
+			openS(), openLG("L", "", addr6Groups|route6Groups),
+			send("S", newAddr6(1, 1, "2001:db8::1", 64, 0)), drain("S", "L"), send("S", dumpRoute6(2)), drain("S"),
+			send("S", down(3, "lo")), drain("S", "L"), send("S", up(4, "lo")), drain("S", "L"), send("S", dumpRoute6(5)), drain("S")),
+		sc("addr6-dad-wait", "an address on a veth whose peer is down stays tentative (addrconf_dad_begin on a device that is not ready); once the carrier comes DAD runs (addrconf_dad_run) and completes about a second or two later",
+			openS(), send("S", veth(1, "v0", "v1", 1)), ethUp("S", 2, "v0"), send("S", addrGenNone(4, "v1")), Sleep{Ms: 100}, drain("S"),
+			openLG("L", "", addr6Groups|route6Groups),
+			send("S", newAddr6(5, 3, "2001:db8::1", 64, 0)), drain("S", "L"), Sleep{Ms: 2500}, drain("L"),
+			send("S", dumpAddr6(6, 3)), drain("S"),
+			send("S", up(7, "v1")), Sleep{Ms: 200}, drain("S", "L"), send("S", dumpAddr6(8, 3)), drain("S"),
+			Sleep{Ms: 2500}, drain("L"), send("S", dumpAddr6(9, 3)), drain("S")),
 	}
 }

@@ -661,7 +661,8 @@ func rt6FillNode(n *Net, m *nlBuf, rt *fib6Info, typ uint16, portid, seq uint32,
 	if rt.nhDev != nil {
 		m.putU32(unix.RTA_OIF, uint32(rt.nhDev.ifindex))
 	}
-	binary.NativeEndian.PutUint32(h[8:], nhFlags)
+	// h may be stale: the buffer can have grown since.
+	binary.NativeEndian.PutUint32(m.b[start+NLMSG_HDRLEN+8:], nhFlags)
 	var expires int64
 	if rt.flags&rtfExpires != 0 {
 		expires = int64(rt.expires - n.k.jiffies())
