@@ -42,6 +42,12 @@ import (
 //   - IFLA_INET6_CACHEINFO's tstamp (jiffies at creation) and
 //     reachable_time (randomised) in RTM_NEWLINK and RTM_DELLINK are
 //     zeroed, in IFLA_AF_SPEC and, in PF_INET6 messages, IFLA_PROTINFO.
+//   - AF_INET6 RTM_NEWADDR and RTM_DELADDR (and the RTM_GETMULTICAST
+//     and RTM_GETANYCAST replies of group dumps): ifa_index is mapped as
+//     ifi_index is; IFA_CACHEINFO's cstamp and tstamp (hundredths of a
+//     second since boot) are zeroed, and so is the random interface
+//     identifier of IFA_F_STABLE_PRIVACY addresses (addrgenmode random)
+//     becomes its order of first appearance (fe80::1, fe80::2, ...).
 //   - Random hardware addresses: dummy, ifb and veth devices created
 //     without IFLA_ADDRESS get one from eth_hw_addr_random
 //     (eth_random_addr: random bytes, then the multicast bit of byte 0
@@ -76,7 +82,7 @@ import (
 func Normalize(r *Result) *Result {
 	n := &normalizer{ports: map[nsVal]uint32{}, ifidx: map[nsVal]uint32{},
 		nextPort: map[string]uint32{}, nextIf: map[string]uint32{}, seqs: map[uint32]uint32{},
-		requested: requestedMACs(r), macs: map[[6]byte][6]byte{}, useqs: ueventSeqnums(r), nsids: r.NSIDs}
+		requested: requestedMACs(r), macs: map[[6]byte][6]byte{}, iids: map[[8]byte]uint64{}, useqs: ueventSeqnums(r), nsids: r.NSIDs}
 	out := *r
 	out.Events = make([]Event, len(r.Events))
 	for i, ev := range r.Events {
@@ -266,6 +272,7 @@ type normalizer struct {
 	macs             map[[6]byte][6]byte // random addresses to their ordinal form
 	useqs            map[string]int      // uevent SEQNUM values to their ranks
 	nsids            map[string]map[string]int32
+	iids             map[[8]byte]uint64 // random IPv6 interface identifiers to their ordinal
 }
 
 // ordinal maps k.v to the next number of k.ns if it has none yet.
@@ -340,6 +347,9 @@ func (n *normalizer) msgs(ns string, proto int, b []byte) {
 					n.peerIndex(ns, e[32:l])
 				}
 			}
+		case proto == unix.NETLINK_ROUTE && isInet6AddrMsg(typ) && len(m) >= 24 && m[16] == unix.AF_INET6:
+			mapU32(m, 20, index)
+			n.inet6Addr(m[24:])
 		case proto == unix.NETLINK_ROUTE && isLinkMsg(typ) && len(m) >= 32:
 			mapU32(m, 20, index)
 			n.peerIndex(ns, m[32:])
@@ -367,6 +377,48 @@ func (n *normalizer) msgs(ns string, proto int, b []byte) {
 					clearCacheinfo(a[4:])
 				}
 			})
+		}
+	})
+}
+
+// isInet6AddrMsg reports whether typ carries a struct ifaddrmsg: the
+// address messages and the multicast and anycast dumps' replies.
+func isInet6AddrMsg(typ uint16) bool {
+	switch typ {
+	case unix.RTM_NEWADDR, unix.RTM_DELADDR, unix.RTM_GETMULTICAST, unix.RTM_GETANYCAST:
+		return true
+	}
+	return false
+}
+
+// inet6Addr normalises the attributes of an AF_INET6 address message:
+// IFA_CACHEINFO's cstamp and tstamp (jiffies since boot, which differ
+// from boot to boot) become 0, and the interface identifier of an
+// address flagged IFA_F_STABLE_PRIVACY, which addrgenmode random draws
+// at random, becomes its order of first appearance in the result
+// (::1, ::2, ...), so that the same identifier stays the same.
+func (n *normalizer) inet6Addr(attrs []byte) {
+	var flags uint32
+	forAttrs(attrs, func(t uint16, a []byte) {
+		if t == unix.IFA_FLAGS && len(a) == 8 {
+			flags = ne.Uint32(a[4:])
+		}
+	})
+	forAttrs(attrs, func(t uint16, a []byte) {
+		switch {
+		case t == unix.IFA_CACHEINFO && len(a) == 20:
+			clear(a[12:20])
+		case (t == unix.IFA_ADDRESS || t == unix.IFA_LOCAL) && len(a) == 20 && flags&unix.IFA_F_STABLE_PRIVACY != 0:
+			var id [8]byte
+			copy(id[:], a[12:20])
+			o, ok := n.iids[id]
+			if !ok {
+				o = uint64(len(n.iids) + 1)
+				n.iids[id] = o
+			}
+			clear(a[12:20])
+			a[19] = byte(o)
+			a[18] = byte(o >> 8)
 		}
 	})
 }

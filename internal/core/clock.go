@@ -106,7 +106,9 @@ func (k *Kernel) scheduleWork(at time.Duration) {
 func (k *Kernel) RunDueWork() { k.runDueWork() }
 
 // runDueWork runs the deferred work that has fallen due: the linkwatch
-// queue. It takes RTNL, so it must not be called with it held.
+// queue and addrconf's per-address work. It takes RTNL, so it must not
+// be called with it held.
 func (k *Kernel) runDueWork() {
 	k.linkwatch.runIfDue(k)
+	k.addrconfWq.runDue(k)
 }

@@ -174,9 +174,14 @@ type NetDevice struct {
 	inet6MTU        uint32    // idev->cnf.mtu6: follows dev->mtu after the notification
 	inet6Tstamp     uint32
 	inet6Reachable  uint32
-	inet6AddrGen    uint8    // idev->cnf.addr_gen_mode
-	inet6AcceptDad  int32    // idev->cnf.accept_dad
-	inet6Token      [16]byte // idev->token
+	inet6AddrGen    uint8          // idev->cnf.addr_gen_mode
+	inet6AcceptDad  int32          // idev->cnf.accept_dad
+	inet6Token      [16]byte       // idev->token
+	inet6RsSent     bool           // IF_RS_SENT: a router solicitation went after DAD
+	inet6Addrs      []*inet6Ifaddr // idev->addr_list: by scope, global first, newest first within one
+	inet6RandomID   [8]byte        // addrgenmode random's interface identifier (from cnf.stable_secret)
+	inet6RandomSet  bool           // cnf.stable_secret.initialized
+	inet6Mc         []*ifmcaddr6   // idev->mc_list, newest first
 
 	// Guarded by the kernel's linkwatch lock; lwListed is also read
 	// without it, to skip the lock when no event is pending.

@@ -88,6 +88,9 @@ func (k *Kernel) CheckInvariants() []error {
 			seen[dev] = st
 		}
 	}
+	for _, n := range k.Nets() {
+		errs = append(errs, ipv6CheckInvariants(n)...)
+	}
 	k.lastStats = seen // stats are monotonic between two checks
 	if live := k.liveDevs.Load(); live != devices {
 		bad("%d devices alive, %d registered", live, devices)

@@ -42,6 +42,7 @@ type Kernel struct {
 	clock  Clock
 
 	linkwatch   linkwatchState
+	addrconfWq  addrconfWorkQueue // addrconf_wq: DAD and lifetime work
 	workTimerMu sync.Mutex
 	workTimer   *time.Timer   // the real clock's timer for deferred work
 	workTimerAt time.Duration // when it fires
