@@ -35,9 +35,6 @@ var ifaIPv6Policy = func() []nlaPolicy {
 	return p
 }()
 
-// ifaMax is IFA_MAX of the modelled kernel (IFA_PROTO).
-const ifaMax = IFA_PROTO
-
 // ifaddrmsg is struct ifaddrmsg, decoded.
 type ifaddrmsg struct {
 	family, prefixlen, flags, scope uint8
@@ -67,8 +64,8 @@ func extractAddr(addr, local *Attr) (pfx *[16]byte, peer *[16]byte) {
 
 // inet6RtmNewaddr is inet6_rtm_newaddr.
 func inet6RtmNewaddr(skb *SkBuff, nlh []byte, extack *ExtAck) error {
-	var tb [ifaMax + 1]Attr
-	if err := nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb[:], ifaMax, ifaIPv6Policy, nlValidateLiberal, extack); err != nil {
+	var tb [IFA_MAX + 1]Attr
+	if err := nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv6Policy, nlValidateLiberal, extack); err != nil {
 		return err
 	}
 	ifm := parseIfaddrmsg(nlmsgPayload(nlh))
@@ -255,8 +252,8 @@ func modifyPrefixRoute(ifa *inet6Ifaddr, pfx [16]byte, expires, flags uint32) bo
 
 // inet6RtmDeladdr is inet6_rtm_deladdr with inet6_addr_del.
 func inet6RtmDeladdr(skb *SkBuff, nlh []byte, extack *ExtAck) error {
-	var tb [ifaMax + 1]Attr
-	if err := nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb[:], ifaMax, ifaIPv6Policy, nlValidateLiberal, extack); err != nil {
+	var tb [IFA_MAX + 1]Attr
+	if err := nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv6Policy, nlValidateLiberal, extack); err != nil {
 		return err
 	}
 	ifm := parseIfaddrmsg(nlmsgPayload(nlh))
@@ -498,8 +495,8 @@ func inet6ValidDumpIfaddrReq(cb *netlinkCallback, args *inet6FillArgs) (*Net, in
 		cb.answerFlags |= NLM_F_DUMP_FILTERED
 		args.flags |= NLM_F_DUMP_FILTERED
 	}
-	var tb [ifaMax + 1]Attr
-	if err := nlmsgParseDeprecated(cb.nlh, sizeofIfaddrmsg, tb[:], ifaMax, ifaIPv6Policy, nlValidateTrailing|nlValidateMaxtype, extack); err != nil {
+	var tb [IFA_MAX + 1]Attr
+	if err := nlmsgParseDeprecated(cb.nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv6Policy, nlValidateTrailing|nlValidateMaxtype, extack); err != nil {
 		return nil, 0, err
 	}
 	tgt := cb.net
@@ -525,7 +522,7 @@ func inet6ValidDumpIfaddrReq(cb *netlinkCallback, args *inet6FillArgs) (*Net, in
 // inet6RtmGetaddr is inet6_rtm_getaddr: the address IFA_LOCAL (or
 // IFA_ADDRESS) names, on the device of ifa_index if one is given.
 func inet6RtmGetaddr(skb *SkBuff, nlh []byte, extack *ExtAck) error {
-	var tb [ifaMax + 1]Attr
+	var tb [IFA_MAX + 1]Attr
 	p := nlmsgPayload(nlh)
 	if len(p) < sizeofIfaddrmsg {
 		extack.setMsg("ipv6: Invalid header for get address request")
@@ -533,7 +530,7 @@ func inet6RtmGetaddr(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	}
 	ifm := parseIfaddrmsg(p)
 	if !skb.sk.hasFlag(nlfStrictChk) {
-		if err := nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb[:], ifaMax, ifaIPv6Policy, nlValidateLiberal, extack); err != nil {
+		if err := nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv6Policy, nlValidateLiberal, extack); err != nil {
 			return err
 		}
 	} else {
@@ -541,7 +538,7 @@ func inet6RtmGetaddr(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 			extack.setMsg("ipv6: Invalid values in header for get address request")
 			return unix.EINVAL
 		}
-		if err := nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb[:], ifaMax, ifaIPv6Policy, nlValidateTrailing|nlValidateMaxtype, extack); err != nil {
+		if err := nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv6Policy, nlValidateTrailing|nlValidateMaxtype, extack); err != nil {
 			return err
 		}
 		for i := range tb {

@@ -314,9 +314,6 @@ type devinetNet struct{}
 const ipv6OnlyFlags = unix.IFA_F_NODAD | unix.IFA_F_OPTIMISTIC | unix.IFA_F_DADFAILED |
 	unix.IFA_F_HOMEADDRESS | unix.IFA_F_TENTATIVE | unix.IFA_F_MANAGETEMPADDR | unix.IFA_F_STABLE_PRIVACY
 
-// infinityLifeTime is INFINITY_LIFE_TIME.
-const infinityLifeTime = 0xffffffff
-
 // inAddrOf reads an IPv4 address attribute (nla_get_in_addr).
 func inAddrOf(a *Attr) inAddr { return inAddr(binary.BigEndian.Uint32(a.Data)) }
 
@@ -534,32 +531,15 @@ var ifaIPv4Policy = func() []nlaPolicy {
 
 const sizeofIfaCacheinfo = 16 // struct ifa_cacheinfo
 
-// Ifaddrmsg is struct ifaddrmsg, decoded.
-type Ifaddrmsg struct {
-	Family    uint8
-	Prefixlen uint8
-	Flags     uint8
-	Scope     uint8
-	Index     int32
-}
-
-// parseIfaddrmsg decodes struct ifaddrmsg; a short one reads as zeros
-// beyond its end.
-func parseIfaddrmsg(p []byte) Ifaddrmsg {
-	var b [sizeofIfaddrmsg]byte
-	copy(b[:], p)
-	return Ifaddrmsg{Family: b[0], Prefixlen: b[1], Flags: b[2], Scope: b[3], Index: int32(binary.NativeEndian.Uint32(b[4:]))}
-}
-
 // inetValidateRtm is inet_validate_rtm: the policy, the prefix length, a
 // local address, and sane lifetimes.
-func inetValidateRtm(nlh []byte, tb []Attr, extack *ExtAck) (ifm Ifaddrmsg, valid, preferred uint32, err error) {
+func inetValidateRtm(nlh []byte, tb []Attr, extack *ExtAck) (ifm ifaddrmsg, valid, preferred uint32, err error) {
 	valid, preferred = infinityLifeTime, infinityLifeTime
 	if err = nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb, IFA_MAX, ifaIPv4Policy, nlValidateLiberal, extack); err != nil {
 		return
 	}
 	ifm = parseIfaddrmsg(nlmsgPayload(nlh))
-	if ifm.Prefixlen > 32 {
+	if ifm.prefixlen > 32 {
 		extack.setMsg("ipv4: Invalid prefix length")
 		err = unix.EINVAL
 		return
@@ -583,8 +563,8 @@ func inetValidateRtm(nlh []byte, tb []Attr, extack *ExtAck) (ifm Ifaddrmsg, vali
 }
 
 // inetRtmToIfa is inet_rtm_to_ifa: the new address, not yet inserted.
-func inetRtmToIfa(n *Net, ifm Ifaddrmsg, tb []Attr, extack *ExtAck) (*inIfaddr, error) {
-	dev := n.devByIndex[int(ifm.Index)]
+func inetRtmToIfa(n *Net, ifm ifaddrmsg, tb []Attr, extack *ExtAck) (*inIfaddr, error) {
+	dev := n.devByIndex[int(ifm.index)]
 	if dev == nil {
 		extack.setMsg("ipv4: Device not found")
 		return nil, unix.ENODEV
@@ -601,13 +581,13 @@ func inetRtmToIfa(n *Net, ifm Ifaddrmsg, tb []Attr, extack *ExtAck) (*inIfaddr, 
 	if !address.ok {
 		address = &tb[unix.IFA_LOCAL]
 	}
-	ifa.prefixlen = ifm.Prefixlen
-	ifa.mask = inetMakeMask(ifm.Prefixlen)
-	ifa.flags = uint32(ifm.Flags)
+	ifa.prefixlen = ifm.prefixlen
+	ifa.mask = inetMakeMask(ifm.prefixlen)
+	ifa.flags = uint32(ifm.flags)
 	if tb[unix.IFA_FLAGS].ok {
 		ifa.flags = tb[unix.IFA_FLAGS].U32()
 	}
-	ifa.scope = ifm.Scope
+	ifa.scope = ifm.scope
 	ifa.local = inAddrOf(&tb[unix.IFA_LOCAL])
 	ifa.address = inAddrOf(address)
 	if tb[unix.IFA_BROADCAST].ok {
@@ -694,7 +674,7 @@ func inetRtmDeladdr(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	n := skb.sk.net
 	n.k.rtnl.Lock()
 	defer n.k.rtnl.Unlock()
-	dev := n.devByIndex[int(ifm.Index)]
+	dev := n.devByIndex[int(ifm.index)]
 	if dev == nil || dev.inDev == nil {
 		extack.setMsg("ipv4: Device not found")
 		return unix.ENODEV
@@ -707,7 +687,7 @@ func inetRtmDeladdr(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 		if tb[unix.IFA_LABEL].ok && tb[unix.IFA_LABEL].Str() != ifa.label {
 			continue
 		}
-		if tb[unix.IFA_ADDRESS].ok && (ifm.Prefixlen != ifa.prefixlen || !inetIfaMatch(inAddrOf(&tb[unix.IFA_ADDRESS]), ifa)) {
+		if tb[unix.IFA_ADDRESS].ok && (ifm.prefixlen != ifa.prefixlen || !inetIfaMatch(inAddrOf(&tb[unix.IFA_ADDRESS]), ifa)) {
 			continue
 		}
 		inetDelIfa(in, i, nlh, skb.portid, false)
@@ -816,13 +796,6 @@ func rtmsgIfa(event uint16, ifa *inIfaddr, nlh []byte, portid uint32) {
 	n.rtnlNotify(m.b, portid, RTNLGRP_IPV4_IFADDR, nlh)
 }
 
-// addrDump is the state of one inet_dump_addr (cb->ctx): the device
-// being walked and the address index within it.
-type addrDump struct {
-	ifindex int
-	ipIdx   int
-}
-
 // inetValidDumpIfaddrReq is inet_valid_dump_ifaddr_req.
 func inetValidDumpIfaddrReq(cb *netlinkCallback, args *inetFillArgs) (ifindex int, tgt *Net, err error) {
 	extack := &cb.extack
@@ -832,11 +805,11 @@ func inetValidDumpIfaddrReq(cb *netlinkCallback, args *inetFillArgs) (ifindex in
 		return 0, nil, unix.EINVAL
 	}
 	ifm := parseIfaddrmsg(p)
-	if ifm.Prefixlen != 0 || ifm.Flags != 0 || ifm.Scope != 0 {
+	if ifm.prefixlen != 0 || ifm.flags != 0 || ifm.scope != 0 {
 		extack.setMsg("ipv4: Invalid values in header for address dump request")
 		return 0, nil, unix.EINVAL
 	}
-	ifindex = int(ifm.Index)
+	ifindex = int(ifm.index)
 	if ifindex != 0 {
 		cb.answerFlags |= NLM_F_DUMP_FILTERED
 		args.flags |= NLM_F_DUMP_FILTERED
