@@ -42,7 +42,7 @@ import (
 //   - IFLA_INET6_CACHEINFO's tstamp (jiffies at creation) and
 //     reachable_time (randomised) in RTM_NEWLINK and RTM_DELLINK are
 //     zeroed, in IFLA_AF_SPEC and, in PF_INET6 messages, IFLA_PROTINFO.
-//   - AF_INET6 RTM_NEWADDR and RTM_DELADDR (and the RTM_GETMULTICAST
+//   - AF_INET and AF_INET6 RTM_NEWADDR and RTM_DELADDR (and the RTM_GETMULTICAST
 //     and RTM_GETANYCAST replies of group dumps): ifa_index is mapped as
 //     ifi_index is; IFA_CACHEINFO's cstamp and tstamp (hundredths of a
 //     second since boot) are zeroed, and so is the random interface
@@ -347,7 +347,7 @@ func (n *normalizer) msgs(ns string, proto int, b []byte) {
 					n.peerIndex(ns, e[32:l])
 				}
 			}
-		case proto == unix.NETLINK_ROUTE && isInet6AddrMsg(typ) && len(m) >= 24 && m[16] == unix.AF_INET6:
+		case proto == unix.NETLINK_ROUTE && isInet6AddrMsg(typ) && len(m) >= 24 && (m[16] == unix.AF_INET6 || m[16] == unix.AF_INET):
 			mapU32(m, 20, index)
 			n.inet6Addr(m[24:])
 		case proto == unix.NETLINK_ROUTE && isLinkMsg(typ) && len(m) >= 32:

@@ -30,6 +30,7 @@ func All() []*Scenario {
 	all = append(all, moveScenarios()...)
 	all = append(all, nsidScenarios()...)
 	all = append(all, ueventScenarios()...)
+	all = append(all, addr4Scenarios()...)
 	all = append(all, ipv6AddrScenarios()...)
 	all = append(all, ipv6RouteScenarios()...)
 	return all
