@@ -2,6 +2,7 @@ package core
 
 import (
 	"encoding/binary"
+	"fmt"
 	"net/netip"
 	"sort"
 	"strconv"
@@ -166,6 +167,8 @@ func init() {
 		setLinkAF:      inetSetLinkAF,
 	})
 	registerNetdeviceNotifier(&netdevNotifier{name: "inetdev", order: netdevNotifierDevinet, call: inetdevEvent})
+	registerPernetSubsys(&pernetOperations{name: "devinet", order: pernetOrderDevinet,
+		exit: func(n *Net) { cancelDelayedWork(n.k, &n.inet.addrChkWork) }})
 	rtnlRegister(unix.AF_INET, RTM_NEWADDR, inetRtmNewaddr, nil, 0)
 	rtnlRegister(unix.AF_INET, RTM_DELADDR, inetRtmDeladdr, nil, 0)
 	rtnlRegister(unix.AF_INET, RTM_GETADDR, nil, inetDumpIfaddr, rtnlFlagDumpSplitNlmDone)
@@ -308,7 +311,9 @@ func devinetConfPostSet(dev *NetDevice, typ int, v, old uint32) {
 
 // devinetNet is the namespace's IPv4 address state (net->ipv4's
 // inet_addr_lst and devconf parts).
-type devinetNet struct{}
+type devinetNet struct {
+	addrChkWork delayedWork // addr_chk_work: check_lifetime
+}
 
 // IPV6ONLY_FLAGS: IFA_F_* flags an IPv4 address never keeps.
 const ipv6OnlyFlags = unix.IFA_F_NODAD | unix.IFA_F_OPTIMISTIC | unix.IFA_F_DADFAILED |
@@ -390,7 +395,8 @@ func setIfaLifetime(ifa *inIfaddr, valid, preferred uint32) {
 		ifa.preferredLft = preferred
 	}
 	ifa.flags = flags
-	ifa.tstamp = ifa.inDev.dev.net.k.jiffies()
+	k := ifa.inDev.dev.net.k
+	ifa.tstamp = k.addrconfWq.now(k)
 	if ifa.cstamp == 0 {
 		ifa.cstamp = ifa.tstamp
 	}
@@ -719,7 +725,8 @@ func inetFillIfaddr(m *nlBuf, ifa *inIfaddr, args *inetFillArgs) bool {
 	if ifa.flags&unix.IFA_F_PERMANENT == 0 {
 		preferred, valid = ifa.preferredLft, ifa.validLft
 		if preferred != infinityLifeTime {
-			tval := uint32((ifa.inDev.dev.net.k.jiffies() - ifa.tstamp) / time.Second)
+			k := ifa.inDev.dev.net.k
+			tval := uint32((k.addrconfWq.now(k) - ifa.tstamp) / time.Second)
 			preferred = sub0(preferred, tval)
 			if valid != infinityLifeTime {
 				valid = sub0(valid, tval)
@@ -942,8 +949,63 @@ func inetdevChangename(in *inDevice) {
 }
 
 // checkLifetimeSoon is the cancel_delayed_work / queue_delayed_work(..., 0)
-// of addr_chk_work: check_lifetime runs at once.
-func checkLifetimeSoon(n *Net) {}
+// of addr_chk_work: check_lifetime runs at once (on the system call's way
+// out). RTNL is held.
+func checkLifetimeSoon(n *Net) {
+	w := &n.inet.addrChkWork
+	if w.fn == nil {
+		w.fn = func() { checkLifetime(n) }
+	}
+	modDelayedWork(n.k, w, 0)
+}
+
+// checkLifetime is check_lifetime: addresses whose valid lifetime is over
+// go, those whose preferred lifetime is over become IFA_F_DEPRECATED
+// (RTM_NEWADDR), and the check runs again when the next lifetime ends,
+// at most two minutes later. The kernel rounds that time up to a whole
+// second of its jiffies when within a quarter second (round_jiffies_up);
+// the model's clock has no such phase, so it runs on time. RTNL is held.
+func checkLifetime(n *Net) {
+	k := n.k
+	now := k.addrconfWq.now(k)
+	next := now + addrCheckFrequency
+	finite := false
+restart:
+	for _, idx := range n.devOrder {
+		in := n.devByIndex[idx].inDev
+		if in == nil {
+			continue
+		}
+		for i, ifa := range in.ifaList {
+			if ifa.flags&unix.IFA_F_PERMANENT != 0 {
+				continue
+			}
+			finite = true
+			age := uint32((now - ifa.tstamp + addrconfTimerFuzzMinus) / time.Second)
+			valid := ifa.tstamp + time.Duration(ifa.validLft)*time.Second
+			switch {
+			case ifa.validLft != infinityLifeTime && age >= ifa.validLft:
+				inetDelIfa(in, i, nil, 0, false)
+				goto restart
+			case ifa.preferredLft == infinityLifeTime:
+			case age >= ifa.preferredLft:
+				next = min(next, valid)
+				if ifa.flags&unix.IFA_F_DEPRECATED == 0 {
+					ifa.flags |= unix.IFA_F_DEPRECATED
+					rtmsgIfa(RTM_NEWADDR, ifa, nil, 0)
+				}
+			default:
+				next = min(next, ifa.tstamp+time.Duration(ifa.preferredLft)*time.Second)
+			}
+		}
+	}
+	if !finite {
+		// Nothing can expire: the two-minute check would find nothing.
+		cancelDelayedWork(k, &n.inet.addrChkWork)
+		return
+	}
+	modDelayedWork(k, &n.inet.addrChkWork, max(next, now+addrconfTimerFuzzMax)-now)
+}
 
 // fibDelIfaddr, fibAddIfaddr and fibModifyPrefixMetric are the FIB's
 // (fib_frontend.c) hooks devinet calls directly.
@@ -952,3 +1014,35 @@ var (
 	fibAddIfaddr          = func(ifa *inIfaddr) {}
 	fibModifyPrefixMetric = func(ifa *inIfaddr, metric uint32) {}
 )
+
+// inetCheckInvariants checks the namespace's IPv4 addresses: each on a
+// registered device of the namespace that has its in_device, primaries
+// before secondaries of the same scope order, no address twice.
+func inetCheckInvariants(n *Net) []error {
+	var errs []error
+	for _, idx := range n.devOrder {
+		dev := n.devByIndex[idx]
+		in := dev.inDev
+		if in == nil {
+			continue
+		}
+		if in.dev != dev {
+			errs = append(errs, fmt.Errorf("netns#%d: %s: in_device of another device", n.id, dev.name))
+		}
+		seen := make(map[[2]inAddr]bool)
+		for _, ifa := range in.ifaList {
+			if ifa.inDev != in {
+				errs = append(errs, fmt.Errorf("netns#%d: %s: address %v of another in_device", n.id, dev.name, ifa.local))
+			}
+			key := [2]inAddr{ifa.local, ifa.address & ifa.mask}
+			if seen[key] {
+				errs = append(errs, fmt.Errorf("netns#%d: %s: address %v/%d listed twice", n.id, dev.name, ifa.local, ifa.prefixlen))
+			}
+			seen[key] = true
+			if ifa.flags&unix.IFA_F_SECONDARY != 0 && inetIfaByprefix(in, ifa.address&ifa.mask, ifa.mask) == ifa {
+				errs = append(errs, fmt.Errorf("netns#%d: %s: secondary %v/%d has no primary before it", n.id, dev.name, ifa.local, ifa.prefixlen))
+			}
+		}
+	}
+	return errs
+}

@@ -89,6 +89,7 @@ func (k *Kernel) CheckInvariants() []error {
 		}
 	}
 	for _, n := range k.Nets() {
+		errs = append(errs, inetCheckInvariants(n)...)
 		errs = append(errs, ipv6CheckInvariants(n)...)
 	}
 	k.lastStats = seen // stats are monotonic between two checks
