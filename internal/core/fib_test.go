@@ -1,0 +1,108 @@
+package core
+
+import (
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+func ip4(a, b, c, d byte) inAddr { return inAddr(a)<<24 | inAddr(b)<<16 | inAddr(c)<<8 | inAddr(d) }
+
+// routesOf lists a table's routes in dump order as "key/plen type".
+func routesOf(tb *fibTable) [][3]uint32 {
+	var out [][3]uint32
+	if tb == nil {
+		return nil
+	}
+	for _, k := range tb.sortedKeys() {
+		for _, fa := range tb.leaves[k].fa {
+			out = append(out, [3]uint32{k, uint32(32 - fa.slen), uint32(fa.typ)})
+		}
+	}
+	return out
+}
+
+func addLoAddr(t *testing.T, n *Net) *inIfaddr {
+	t.Helper()
+	lo := n.Loopback()
+	n.k.RtnlLock()
+	defer n.k.RtnlUnlock()
+	if err := DevChangeFlags(lo, IFF_UP, nil); err != nil {
+		t.Fatal(err)
+	}
+	ifa := &inIfaddr{inDev: lo.inDev, local: ip4(127, 0, 0, 1), address: ip4(127, 0, 0, 1), mask: ip4(255, 0, 0, 0),
+		prefixlen: 8, scope: unix.RT_SCOPE_HOST, label: "lo"}
+	lo.inDev.ifaList = append(lo.inDev.ifaList, ifa)
+	inetaddrNotify(NETDEV_UP, ifa)
+	return ifa
+}
+
+func TestFibDerivedRoutes(t *testing.T) {
+	k := NewKernel(nil)
+	n := k.InitNet()
+	ifa := addLoAddr(t, n)
+	want := [][3]uint32{
+		{uint32(ip4(127, 0, 0, 0)), 8, unix.RTN_LOCAL},
+		{uint32(ip4(127, 0, 0, 1)), 32, unix.RTN_LOCAL},
+		{uint32(ip4(127, 255, 255, 255)), 32, unix.RTN_BROADCAST},
+	}
+	got := routesOf(n.fib.getTable(unix.RT_TABLE_LOCAL))
+	if len(got) != len(want) {
+		t.Fatalf("local table %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("local table %v, want %v", got, want)
+		}
+	}
+	if r := routesOf(n.fib.main); len(r) != 0 {
+		t.Fatalf("main table %v, want empty", r)
+	}
+	if errs := k.CheckInvariants(); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	var res fibResult
+	if err := fibLookup(n, &flowi4{daddr: ip4(127, 1, 2, 3)}, &res, 0); err != 0 || res.typ != unix.RTN_LOCAL || res.prefixlen != 8 {
+		t.Fatalf("lookup 127.1.2.3: %v %+v", err, res)
+	}
+	if err := fibLookup(n, &flowi4{daddr: ip4(10, 0, 0, 1)}, &res, 0); err != unix.ENETUNREACH {
+		t.Fatalf("lookup 10.0.0.1: %v, want ENETUNREACH", err)
+	}
+	if got := inetAddrType(n, ip4(127, 0, 0, 1)); got != unix.RTN_LOCAL {
+		t.Fatalf("inet_addr_type 127.0.0.1 = %d", got)
+	}
+	if got := inetAddrType(n, ip4(10, 0, 0, 1)); got != unix.RTN_UNICAST {
+		t.Fatalf("inet_addr_type 10.0.0.1 = %d", got)
+	}
+
+	k.RtnlLock()
+	cfg := fibConfig{net: n, table: unix.RT_TABLE_MAIN, typ: unix.RTN_BLACKHOLE, dst: ip4(10, 0, 0, 0), dstLen: 8,
+		protocol: unix.RTPROT_BOOT, nlflags: NLM_F_CREATE | NLM_F_EXCL}
+	var ext ExtAck
+	if err := fibTableInsert(n, n.fib.main, &cfg, &ext); err != nil {
+		t.Fatal(err)
+	}
+	if err := fibTableInsert(n, n.fib.main, &cfg, &ext); err != unix.EEXIST {
+		t.Fatalf("second insert: %v, want EEXIST", err)
+	}
+	if err := fibLookup(n, &flowi4{daddr: ip4(10, 9, 9, 9)}, &res, 0); err != unix.EINVAL {
+		t.Fatalf("lookup through blackhole: %v, want EINVAL", err)
+	}
+	cfg.scope = unix.RT_SCOPE_NOWHERE
+	if err := fibTableDelete(n, n.fib.main, &cfg, &ext); err != nil {
+		t.Fatal(err)
+	}
+	if err := fibTableDelete(n, n.fib.main, &cfg, &ext); err != unix.ESRCH {
+		t.Fatalf("second delete: %v, want ESRCH", err)
+	}
+	lo := n.Loopback()
+	lo.inDev.ifaList = nil
+	inetaddrNotify(NETDEV_DOWN, ifa)
+	k.RtnlUnlock()
+	if r := routesOf(n.fib.local); len(r) != 0 {
+		t.Fatalf("local table after the address went: %v", r)
+	}
+	if errs := k.CheckInvariants(); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+}
