@@ -30,6 +30,7 @@ func All() []*Scenario {
 	all = append(all, moveScenarios()...)
 	all = append(all, nsidScenarios()...)
 	all = append(all, ueventScenarios()...)
+	all = append(all, route4Scenarios()...)
 	return all
 }
 

@@ -700,7 +700,7 @@ func init() {
 	registerNetdeviceNotifier(&netdevNotifier{name: "fib", order: netdevNotifierFib, call: fibNetdevEvent})
 	rtnlRegister(unix.AF_INET, RTM_NEWROUTE, inetRtmNewroute, nil, 0)
 	rtnlRegister(unix.AF_INET, RTM_DELROUTE, inetRtmDelroute, nil, 0)
-	rtnlRegister(unix.AF_INET, RTM_GETROUTE, inetRtmGetroute, inetDumpFib, 0)
+	rtnlRegister(unix.AF_INET, RTM_GETROUTE, inetRtmGetroute, inetDumpFib, rtnlFlagDumpSplitNlmDone)
 }
 
 // checkFib is the FIB's part of CheckInvariants: every nexthop device is
