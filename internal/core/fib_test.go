@@ -106,3 +106,97 @@ func TestFibDerivedRoutes(t *testing.T) {
 		t.Fatal(errs)
 	}
 }
+
+func TestFibDeviceAddress(t *testing.T) {
+	k := NewKernel(nil)
+	n := k.InitNet()
+	dev, err := AllocNetdev(k, nil, "e0", NET_NAME_USER, func(d *NetDevice) {
+		d.Type = ARPHRD_ETHER
+		d.MTU = 1500
+		d.Ops = &NetDeviceOps{StartXmit: func(*SkBuff, *NetDevice) int { return NETDEV_TX_OK }}
+	}, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.RtnlLock()
+	defer k.RtnlUnlock()
+	if err := n.RegisterNetdevice(dev); err != nil {
+		t.Fatal(err)
+	}
+	if err := DevChangeFlags(dev, IFF_UP, nil); err != nil {
+		t.Fatal(err)
+	}
+	ifa := &inIfaddr{inDev: dev.inDev, local: ip4(10, 0, 0, 1), address: ip4(10, 0, 0, 1), mask: ip4(255, 255, 255, 0),
+		broadcast: ip4(10, 0, 0, 255), prefixlen: 24, label: "e0", rtPriority: 5}
+	dev.inDev.ifaList = append(dev.inDev.ifaList, ifa)
+	inetaddrNotify(NETDEV_UP, ifa)
+	count := func(tb *fibTable) int { return len(routesOf(tb)) }
+	if count(n.fib.local) != 2 || count(n.fib.main) != 1 {
+		t.Fatalf("after add: local %v main %v", routesOf(n.fib.local), routesOf(n.fib.main))
+	}
+	if fi := n.fib.main.leaves[uint32(ip4(10, 0, 0, 0))].fa[0].fi; fi.priority != 5 || fi.prefsrc != ifa.local {
+		t.Fatalf("prefix route: %+v", fi)
+	}
+	fibModifyPrefixMetric(ifa, 9)
+	ifa.rtPriority = 9
+	if fi := n.fib.main.leaves[uint32(ip4(10, 0, 0, 0))].fa[0].fi; fi.priority != 9 || count(n.fib.main) != 1 {
+		t.Fatalf("prefix route after the metric change: %+v", routesOf(n.fib.main))
+	}
+
+	// A gateway on the subnet resolves through the prefix route.
+	cfg := fibConfig{net: n, table: unix.RT_TABLE_MAIN, typ: unix.RTN_UNICAST, dst: ip4(192, 168, 0, 0), dstLen: 16,
+		gw: ip4(10, 0, 0, 2), gwFamily: unix.AF_INET, nlflags: NLM_F_CREATE}
+	var ext ExtAck
+	if err := fibTableInsert(n, n.fib.main, &cfg, &ext); err != nil {
+		t.Fatalf("gateway route: %v (%s)", err, ext.Msg)
+	}
+	cfg.dst, cfg.gw = ip4(192, 169, 0, 0), ip4(172, 16, 0, 1)
+	if err := fibTableInsert(n, n.fib.main, &cfg, &ext); err != unix.ENETUNREACH {
+		t.Fatalf("unreachable gateway: %v, want ENETUNREACH", err)
+	}
+	var res fibResult
+	if err := fibLookup(n, &flowi4{daddr: ip4(192, 168, 3, 4)}, &res, 0); err != 0 || res.nh().dev != dev || res.nh().gw != ip4(10, 0, 0, 2) {
+		t.Fatalf("lookup via the gateway: %v %+v", err, res)
+	}
+
+	// Down: the prefix, broadcast and gateway routes go; the local route stays.
+	if err := DevChangeFlags(dev, dev.Flags&^IFF_UP, nil); err != nil {
+		t.Fatal(err)
+	}
+	if count(n.fib.local) != 1 || count(n.fib.main) != 0 {
+		t.Fatalf("after down: local %v main %v", routesOf(n.fib.local), routesOf(n.fib.main))
+	}
+	if err := DevChangeFlags(dev, dev.Flags|IFF_UP, nil); err != nil {
+		t.Fatal(err)
+	}
+	if count(n.fib.local) != 2 || count(n.fib.main) != 1 {
+		t.Fatalf("after up: local %v main %v", routesOf(n.fib.local), routesOf(n.fib.main))
+	}
+	k.RtnlUnlock()
+	if errs := k.CheckInvariants(); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	k.RtnlLock()
+}
+
+func BenchmarkFibInsertDelete(b *testing.B) {
+	k := NewKernel(nil)
+	n := k.InitNet()
+	tb := n.fib.newTable(100)
+	var ext ExtAck
+	cfg := fibConfig{net: n, table: 100, typ: unix.RTN_BLACKHOLE, dstLen: 24, nlflags: NLM_F_CREATE | NLM_F_EXCL}
+	for i := range 10000 {
+		cfg.dst = inAddr(0x0a000000 + i<<8)
+		_ = fibTableInsert(n, tb, &cfg, &ext)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		cfg.dst = inAddr(0x0b000000 + (i%65536)<<8)
+		if err := fibTableInsert(n, tb, &cfg, &ext); err != nil {
+			b.Fatal(err)
+		}
+		if err := fibTableDelete(n, tb, &cfg, &ext); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
