@@ -85,3 +85,15 @@ func table100(seq uint32) Msg { return dumpRoute4(seq, Rtmsg{Family: unix.AF_INE
 func upDummy() []Step {
 	return []Step{send("S", dummy(1, "d0", 1)), send("S", addrGenNone(2, "d0")), send("S", up(3, "d0")), drain("S")}
 }
+
+// manyRoutes4 adds n blackhole /24 routes of table 100 without acks, in
+// one datagram, in descending key order (10.1.n-1.0 first).
+func manyRoutes4(sock string, seq uint32, n int) Send {
+	s := Send{Sock: sock}
+	for i := n - 1; i >= 0; i-- {
+		r := rt4(24, unix.RTN_BLACKHOLE, unix.RT_SCOPE_UNIVERSE)
+		s.Msgs = append(s.Msgs, rtMsg(unix.RTM_NEWROUTE, fReq|fCreate|fExcl, seq, r, rtDst(10, byte(1+i/256), byte(i%256), 0), rtTable(100)))
+		seq++
+	}
+	return s
+}
