@@ -312,6 +312,9 @@ type fibResult struct {
 	fi        *fibInfo
 	table     *fibTable
 	leaf      *fibLeaf // fa_head
+	// onlinkDev is the device of an output route made without a FIB
+	// entry (fi nil): the request's oif.
+	onlinkDev *NetDevice
 }
 
 // nh is FIB_RES_NHC: the selected nexthop.

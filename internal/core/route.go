@@ -131,11 +131,18 @@ func ipRouteOutput(n *Net, fl *flowi4, res *fibResult) unix.Errno {
 	}
 	err := fibLookup(n, fl, res, 0)
 	if err != 0 {
-		if err == unix.ENETUNREACH && fl.oif != 0 {
-			// Without a route, an oif given sends on-link.
-			return unix.ENETUNREACH
+		if fl.oif == 0 {
+			return err
 		}
-		return err
+		// "Apparently, routing tables are wrong. Assume that the
+		// destination is on link": a unicast route out of oif, with
+		// no FIB entry behind it.
+		dev := n.devByIndex[fl.oif]
+		if fl.saddr == 0 {
+			fl.saddr = inetSelectAddr(dev, 0, unix.RT_SCOPE_LINK)
+		}
+		*res = fibResult{typ: unix.RTN_UNICAST, onlinkDev: dev}
+		return 0
 	}
 	if fl.saddr == 0 {
 		if fi := res.fi; fi != nil && fi.prefsrc != 0 {
@@ -200,7 +207,10 @@ func rtFillInfo(m *nlBuf, dst, src inAddr, res *fibResult, tableID uint32, fl *f
 		m.b[start+NLMSG_HDRLEN+2] = 32
 		fibPutAddr(m, unix.RTA_SRC, src)
 	}
-	nh := res.nh()
+	nh := &fibNh{dev: res.onlinkDev}
+	if res.fi != nil {
+		nh = res.nh()
+	}
 	dev := nh.dev
 	if res.typ == unix.RTN_LOCAL && dev != nil {
 		dev = dev.net.loopback
@@ -217,7 +227,9 @@ func rtFillInfo(m *nlBuf, dst, src inAddr, res *fibResult, tableID uint32, fl *f
 	if nh.gwFamily == unix.AF_INET && nh.scope == unix.RT_SCOPE_LINK {
 		fibPutAddr(m, unix.RTA_GATEWAY, nh.gw)
 	}
-	rtnetlinkPutMetrics(m, res.fi.metrics)
+	if res.fi != nil {
+		rtnetlinkPutMetrics(m, res.fi.metrics)
+	}
 	if fl.mark != 0 {
 		m.putU32(unix.RTA_MARK, fl.mark)
 	}
