@@ -695,7 +695,26 @@ func fibNetdevEvent(info *netdevNotifierInfo) error {
 	return nil
 }
 
+// fibNetInit is fib_net_init (ip_fib_net_init): an empty table hash; the
+// tables come with their first route (fib_new_table).
+func fibNetInit(n *Net) error {
+	n.fib = fibNet{}
+	return nil
+}
+
+// fibNetExit is fib_net_exit (ip_fib_net_exit): every table is flushed
+// and freed.
+func fibNetExit(n *Net) {
+	for h := range n.fib.hash {
+		for _, tb := range n.fib.hash[h] {
+			fibTableFlush(tb, true)
+		}
+	}
+	n.fib = fibNet{}
+}
+
 func init() {
+	registerPernetSubsys(&pernetOperations{name: "fib", order: pernetOrderFib, init: fibNetInit, exit: fibNetExit})
 	registerInetaddrNotifier(&inetaddrNotifier{name: "fib", call: fibInetaddrEvent})
 	registerNetdeviceNotifier(&netdevNotifier{name: "fib", order: netdevNotifierFib, call: fibNetdevEvent})
 	rtnlRegister(unix.AF_INET, RTM_NEWROUTE, inetRtmNewroute, nil, 0)
