@@ -33,6 +33,7 @@ func All() []*Scenario {
 	all = append(all, addr4Scenarios()...)
 	all = append(all, ipv6AddrScenarios()...)
 	all = append(all, ipv6RouteScenarios()...)
+	all = append(all, route4Scenarios()...)
 	return all
 }
 

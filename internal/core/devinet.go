@@ -1007,13 +1007,6 @@ restart:
 	modDelayedWork(k, &n.inet.addrChkWork, max(next, now+addrconfTimerFuzzMax)-now)
 }
 
-// fibDelIfaddr, fibAddIfaddr and fibModifyPrefixMetric are the FIB's
-// (fib_frontend.c) hooks devinet calls directly.
-var (
-	fibDelIfaddr          = func(ifa, iprim *inIfaddr) {}
-	fibAddIfaddr          = func(ifa *inIfaddr) {}
-	fibModifyPrefixMetric = func(ifa *inIfaddr, metric uint32) {}
-)
 
 // inetCheckInvariants checks the namespace's IPv4 addresses: each on a
 // registered device of the namespace that has its in_device, primaries

@@ -49,6 +49,7 @@ func (k *Kernel) CheckInvariants() []error {
 				bad("netns#%d: %s: up, carrier %v, but transmit %v with no linkwatch event pending", n.id, dev.name, dev.carrierOK(), dev.txActive.Load())
 			}
 		}
+		checkFib(n, bad)
 		if n.loopback == nil || n.devByIndex[1] != n.loopback {
 			bad("netns#%d: lo is not ifindex 1", n.id)
 		}

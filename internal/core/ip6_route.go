@@ -58,7 +58,7 @@ func ip6RouteInfoCreate(n *Net, cfg *fib6Config, extack *ExtAck) (*fib6Info, err
 	} else {
 		t = fib6NewTable(n, cfg.table)
 	}
-	metrics, err := ipFibMetricsInit(cfg.metrics, extack)
+	metrics, err := rt6MetricsConvert(cfg.metrics, extack)
 	if err != nil {
 		return nil, err
 	}
@@ -293,10 +293,10 @@ func ipv6ChkAddrAndFlags(n *Net, addr [16]byte, dev *NetDevice, skipDev bool) bo
 	return false
 }
 
-// ipFibMetricsInit is ip_fib_metrics_init (ip_metrics_convert) for the
-// u32 metrics: they are kept as RTA_METRICS attributes in RTAX order,
+// rt6MetricsConvert is ip_fib_metrics_init (ip_metrics_convert) for the
+// u32 metrics of an IPv6 route: they are kept as RTA_METRICS attributes in RTAX order,
 // zero values dropped, as rtnetlink_put_metrics emits them.
-func ipFibMetricsInit(mx []byte, extack *ExtAck) ([]byte, error) {
+func rt6MetricsConvert(mx []byte, extack *ExtAck) ([]byte, error) {
 	if len(mx) == 0 {
 		return nil, nil
 	}
