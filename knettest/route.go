@@ -1,6 +1,7 @@
 package knettest
 
 import (
+	"encoding"
 	"errors"
 	"testing"
 
@@ -39,7 +40,15 @@ func Dial(t testing.TB, ns *net.Namespace) *Route {
 // replies.
 func (r *Route) Do(typ uint16, flags netlink.HeaderFlags, lm *rtnetlink.LinkMessage) ([]netlink.Message, error) {
 	r.t.Helper()
-	b, err := lm.MarshalBinary()
+	return r.Request(typ, flags, lm)
+}
+
+// Request sends one rtnetlink request, m being any of
+// jsimonetti/rtnetlink's messages (links, addresses, routes, neighbours,
+// rules), with NLM_F_REQUEST and flags, and returns the replies.
+func (r *Route) Request(typ uint16, flags netlink.HeaderFlags, m encoding.BinaryMarshaler) ([]netlink.Message, error) {
+	r.t.Helper()
+	b, err := m.MarshalBinary()
 	if err != nil {
 		r.t.Fatal(err)
 	}

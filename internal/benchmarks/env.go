@@ -97,7 +97,11 @@ func Getlink(s Sock, req, buf []byte) error {
 }
 
 // Dump runs one link dump to NLMSG_DONE and returns the links it listed.
-func Dump(s Sock, req, buf []byte) (int, error) {
+func Dump(s Sock, req, buf []byte) (int, error) { return DumpOf(s, req, buf, unix.RTM_NEWLINK) }
+
+// DumpOf runs one dump to NLMSG_DONE and returns how many messages of
+// type typ it listed.
+func DumpOf(s Sock, req, buf []byte, typ uint16) (int, error) {
 	if err := s.Send(req); err != nil {
 		return 0, err
 	}
@@ -108,9 +112,9 @@ func Dump(s Sock, req, buf []byte) (int, error) {
 			return links, err
 		}
 		done := false
-		err = forEachMsg(buf[:n], func(typ uint16, p []byte) error {
-			switch typ {
-			case unix.RTM_NEWLINK:
+		err = forEachMsg(buf[:n], func(t uint16, p []byte) error {
+			switch t {
+			case typ:
 				links++
 			case unix.NLMSG_DONE:
 				done = true

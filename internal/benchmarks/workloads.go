@@ -64,6 +64,10 @@ func Workloads() []Workload {
 		{Name: "create_delete", Unit: "ops/s", Group: "create_delete", Setup: createDelete},
 		{Name: "veth_create_delete", Unit: "ops/s", Group: "veth_create_delete", Setup: vethCreateDelete},
 		{Name: "veth_xmit", Unit: "frames/s", Group: "veth_xmit", Setup: vethXmit},
+		{Name: "addr4_add_delete", Unit: "ops/s", Group: "addr4_add_delete", Setup: addrAddDelete},
+		{Name: "route4_add_delete", Unit: "ops/s", Group: "route4_add_delete", Setup: routeAddDelete},
+		{Name: "route4_dump_10000", Unit: "routes/s", Group: "route4_dump_10000", Setup: routeDump(10000)},
+		{Name: "route4_lookup_10000", Unit: "ops/s", Group: "route4_lookup_10000", Setup: routeLookup(10000)},
 	}
 	for _, taps := range []int{0, 1, 4} {
 		ws = append(ws, Workload{Name: fmt.Sprintf("getlink_raw_taps_%d", taps), Unit: "ops/s", Group: "taps",

@@ -1007,7 +1007,6 @@ restart:
 	modDelayedWork(k, &n.inet.addrChkWork, max(next, now+addrconfTimerFuzzMax)-now)
 }
 
-
 // inetCheckInvariants checks the namespace's IPv4 addresses: each on a
 // registered device of the namespace that has its in_device, primaries
 // before secondaries of the same scope order, no address twice.

@@ -499,7 +499,6 @@ func fibModifyPrefixMetric(ifa *inIfaddr, newMetric uint32) {
 	fibMagic(RTM_DELROUTE, prefixRouteType(dev), prefix, ifa.prefixlen, ifa, ifa.rtPriority)
 }
 
-
 // fibDelIfaddr is fib_del_ifaddr: the routes of the address that no
 // other address of the device still needs.
 func fibDelIfaddr(ifa, iprim *inIfaddr) {

@@ -465,6 +465,12 @@ func judge(r *Result, prior map[string]Result) {
 		vsKernel(5, "model/kernel >= 5")
 	case "create_delete":
 		vsKernel(100, "model/kernel >= 100")
+	case "addr4_add_delete", "route4_add_delete":
+		vsKernel(100, "model/kernel >= 100")
+	case "route4_dump_10000":
+		vsKernel(5, "model/kernel >= 5")
+	case "route4_lookup_10000":
+		vsKernel(10, "model/kernel >= 10")
 	case "getlink_raw_taps_1":
 		vsModel("getlink_raw_taps_0", 0.75, "vs 0 taps >= 0.75")
 	case "getlink_raw_taps_4":
