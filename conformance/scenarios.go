@@ -34,6 +34,7 @@ func All() []*Scenario {
 	all = append(all, ipv6AddrScenarios()...)
 	all = append(all, ipv6RouteScenarios()...)
 	all = append(all, route4Scenarios()...)
+	all = append(all, route4AddrScenarios()...)
 	return all
 }
 
