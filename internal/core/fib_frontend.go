@@ -21,6 +21,9 @@ type fibNet struct {
 	// hash is fib_table_hash: each chain newest first, as
 	// hlist_add_head_rcu leaves it.
 	hash [fibTableHashsz][]*fibTable
+	// tables lists every table in creation order, for the walks whose
+	// order nothing shows (256 hash chains are slow to visit).
+	tables []*fibTable
 	// main and dflt are fib_main and fib_default.
 	main, dflt, local *fibTable
 	// hasCustomLocalRoutes is fib_has_custom_local_routes.
@@ -63,18 +66,17 @@ func (f *fibNet) newTable(id uint32) *fibTable {
 	}
 	h := id & (fibTableHashsz - 1)
 	f.hash[h] = append([]*fibTable{tb}, f.hash[h]...)
+	f.tables = append(f.tables, tb)
 	return tb
 }
 
 // forEachInfo calls fn for the information of every route of the
 // namespace (the walks of fib_info_devhash).
 func (f *fibNet) forEachInfo(fn func(fi *fibInfo)) {
-	for h := range f.hash {
-		for _, tb := range f.hash[h] {
-			for _, l := range tb.leaves {
-				for _, fa := range l.fa {
-					fn(fa.fi)
-				}
+	for _, tb := range f.tables {
+		for _, l := range tb.leaves {
+			for _, fa := range l.fa {
+				fn(fa.fi)
 			}
 		}
 	}
@@ -82,10 +84,8 @@ func (f *fibNet) forEachInfo(fn func(fi *fibInfo)) {
 
 // fibFlush is fib_flush: every table drops its dead routes.
 func fibFlush(n *Net) {
-	for h := range n.fib.hash {
-		for _, tb := range n.fib.hash[h] {
-			fibTableFlush(tb, false)
-		}
+	for _, tb := range n.fib.tables {
+		fibTableFlush(tb, false)
 	}
 }
 

@@ -79,8 +79,11 @@ func inetRtmGetroute(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 	iif := u32(unix.RTA_IIF)
 	fl := flowi4{daddr: dst, saddr: src, dscp: rtm[3], oif: int(u32(unix.RTA_OIF)), mark: u32(unix.RTA_MARK),
 		uid: u32(unix.RTA_UID)}
-	n.k.rtnl.Lock()
-	defer n.k.rtnl.Unlock()
+	// inet_rtm_getroute runs under RCU (RTNL_FLAG_DOIT_UNLOCKED): the
+	// lookup only reads, so it takes the socket's read shard.
+	shard := skb.sk.rtnlShard
+	n.k.rtnl.RLock(shard)
+	defer n.k.rtnl.RUnlock(shard)
 	if iif != 0 {
 		if n.devByIndex[int(iif)] == nil {
 			return unix.ENODEV
