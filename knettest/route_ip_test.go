@@ -102,4 +102,3 @@ func prefixOf(a rtnetlink.AddressMessage) netip.Prefix {
 	ip, _ := netip.AddrFromSlice(a.Attributes.Address)
 	return netip.PrefixFrom(ip.Unmap(), int(a.PrefixLength))
 }
-
