@@ -715,16 +715,6 @@ func inet6RtNotify(n *Net, event uint16, rt *fib6Info, info nlInfo, flags uint16
 	n.rtnlNotify(m.b, info.portid, unix.RTNLGRP_IPV6_ROUTE, info.nlh)
 }
 
-// fib6DumpFilter is struct fib_dump_filter as IPv6 dumps use it.
-type fib6DumpFilter struct {
-	table    uint32
-	protocol uint8
-	typ      uint8
-	dev      *NetDevice
-	flags    uint32
-	set      bool
-}
-
 // fib6DumpState is inet6_dump_fib's resume state: the table being
 // dumped (cb->args[1]), its node and the routes of it already sent.
 type fib6DumpState struct {
@@ -734,87 +724,12 @@ type fib6DumpState struct {
 	done     bool
 }
 
-// rt6ValidFibDumpReq is ip_valid_fib_dump_req (net/ipv4/fib_frontend.c,
-// shared by both families) as inet6_dump_fib calls it.
-func rt6ValidFibDumpReq(cb *netlinkCallback, f *fib6DumpFilter) error {
-	extack := &cb.extack
-	p := nlmsgPayload(cb.nlh)
-	if len(p) < sizeofRtmsg {
-		extack.setMsg("Invalid header for FIB dump request")
-		return unix.EINVAL
-	}
-	rtm := parseRtmsg(p)
-	if rtm.dstLen != 0 || rtm.srcLen != 0 || rtm.tos != 0 || rtm.scope != 0 {
-		extack.setMsg("Invalid values in header for FIB dump request")
-		return unix.EINVAL
-	}
-	if rtm.flags&^(unix.RTM_F_CLONED|unix.RTM_F_PREFIX) != 0 {
-		extack.setMsg("Invalid flags for FIB dump request")
-		return unix.EINVAL
-	}
-	f.flags, f.protocol, f.typ, f.table = rtm.flags, rtm.protocol, rtm.typ, uint32(rtm.table)
-	var tb [RTA_MAX + 1]Attr
-	if err := nlmsgParseDeprecated(cb.nlh, sizeofRtmsg, tb[:], RTA_MAX, rtmIPv4PolicyForDump, nlValidateTrailing|nlValidateMaxtype, extack); err != nil {
-		return err
-	}
-	for i := range tb {
-		if !tb[i].ok {
-			continue
-		}
-		switch i {
-		case unix.RTA_TABLE:
-			f.table = tb[i].U32()
-		case unix.RTA_OIF:
-			f.dev = cb.net.devByIndex[int(int32(tb[i].U32()))]
-			if f.dev == nil {
-				return unix.ENODEV
-			}
-		default:
-			extack.setMsg("Unsupported attribute in dump request")
-			return unix.EINVAL
-		}
-	}
-	if f.flags != 0 || f.protocol != 0 || f.typ != 0 || f.table != 0 || f.dev != nil {
-		f.set = true
-		cb.answerFlags = NLM_F_DUMP_FILTERED
-	}
-	return nil
-}
-
-// rtmIPv4PolicyForDump is the part of rtm_ipv4_policy that
-// ip_valid_fib_dump_req's strict parse checks: the types of the
-// attributes a dump request may carry before they are refused.
-var rtmIPv4PolicyForDump = func() []nlaPolicy {
-	p := make([]nlaPolicy, RTA_MAX+1)
-	p[unix.RTA_UNSPEC] = nlaPolicy{strictStart: unix.RTA_DPORT + 1}
-	p[unix.RTA_DST] = nlaPolicy{typ: nlaU32}
-	p[unix.RTA_SRC] = nlaPolicy{typ: nlaU32}
-	p[unix.RTA_IIF] = nlaPolicy{typ: nlaU32}
-	p[unix.RTA_OIF] = nlaPolicy{typ: nlaU32}
-	p[unix.RTA_GATEWAY] = nlaPolicy{typ: nlaU32}
-	p[unix.RTA_PRIORITY] = nlaPolicy{typ: nlaU32}
-	p[unix.RTA_PREFSRC] = nlaPolicy{typ: nlaU32}
-	p[unix.RTA_METRICS] = nlaPolicy{typ: nlaNested}
-	p[unix.RTA_MULTIPATH] = nlaPolicy{len: unix.SizeofRtNexthop}
-	p[unix.RTA_FLOW] = nlaPolicy{typ: nlaU32}
-	p[unix.RTA_ENCAP_TYPE] = nlaPolicy{typ: nlaU16}
-	p[unix.RTA_ENCAP] = nlaPolicy{typ: nlaNested}
-	p[unix.RTA_UID] = nlaPolicy{typ: nlaU32}
-	p[unix.RTA_MARK] = nlaPolicy{typ: nlaU32}
-	p[unix.RTA_TABLE] = nlaPolicy{typ: nlaU32}
-	p[unix.RTA_IP_PROTO] = nlaPolicy{typ: nlaU8}
-	p[unix.RTA_SPORT] = nlaPolicy{typ: nlaU16}
-	p[unix.RTA_DPORT] = nlaPolicy{typ: nlaU16}
-	p[RTA_NH_ID] = nlaPolicy{typ: nlaU32}
-	return p
-}()
-
 // inet6DumpFib is inet6_dump_fib: every table in hash order (or the one
 // the filter names), each in walk order, resumable inside a node.
 func inet6DumpFib(cb *netlinkCallback, m *nlBuf) int {
-	var f fib6DumpFilter
+	f := fibDumpFilter{dumpRoutes: true, dumpExceptions: true}
 	if cb.strictCheck {
-		if err := rt6ValidFibDumpReq(cb, &f); err != nil {
+		if err := ipValidFibDumpReq(cb.net, cb.nlh, &f, cb); err != nil {
 			return errnoOf(err)
 		}
 	} else if p := nlmsgPayload(cb.nlh); len(p) >= sizeofRtmsg {
@@ -840,8 +755,8 @@ func inet6DumpFib(cb *netlinkCallback, m *nlBuf) int {
 		return 0
 	}
 	tables := n.ipv6.tables
-	if f.table != 0 {
-		t := fib6GetTable(n, f.table)
+	if f.tableID != 0 {
+		t := fib6GetTable(n, f.tableID)
 		if t == nil {
 			if cb.nlh[NLMSG_HDRLEN] != unix.AF_INET6 {
 				return 0
@@ -861,7 +776,7 @@ func inet6DumpFib(cb *netlinkCallback, m *nlBuf) int {
 }
 
 // fib6DumpTable is fib6_dump_table with fib6_dump_node and rt6_dump_route.
-func fib6DumpTable(n *Net, t *fib6Table, cb *netlinkCallback, m *nlBuf, st *fib6DumpState, f *fib6DumpFilter) int {
+func fib6DumpTable(n *Net, t *fib6Table, cb *netlinkCallback, m *nlBuf, st *fib6DumpState, f *fibDumpFilter) int {
 	nodes := t.nodes
 	i := 0
 	if st.node != nil {
@@ -873,7 +788,7 @@ func fib6DumpTable(n *Net, t *fib6Table, cb *netlinkCallback, m *nlBuf, st *fib6
 		}
 	}
 	flags := uint16(NLM_F_MULTI)
-	if f.set {
+	if f.filterSet {
 		flags |= NLM_F_DUMP_FILTERED
 	}
 	for ; i < len(nodes); i++ {
@@ -883,7 +798,7 @@ func fib6DumpTable(n *Net, t *fib6Table, cb *netlinkCallback, m *nlBuf, st *fib6
 				continue
 			}
 			if f.flags&unix.RTM_F_PREFIX != 0 && rt.flags&rtfPrefixRT == 0 ||
-				f.set && (f.typ != 0 && rt.typ != f.typ || f.dev != nil && rt.nhDev != f.dev || f.protocol != 0 && rt.protocol != f.protocol) {
+				f.filterSet && (f.rtType != 0 && rt.typ != f.rtType || f.dev != nil && rt.nhDev != f.dev || f.protocol != 0 && rt.protocol != f.protocol) {
 				continue
 			}
 			if !rt6FillNode(n, m, rt, RTM_NEWROUTE, cb.portid, cb.seq, flags) {
