@@ -337,9 +337,6 @@ func (a inAddr) String() string {
 // isMulticast is ipv4_is_multicast.
 func (a inAddr) isMulticast() bool { return a&0xf0000000 == 0xe0000000 }
 
-// isLoopback is ipv4_is_loopback.
-func (a inAddr) isLoopback() bool { return a&0xff000000 == 0x7f000000 }
-
 // inetMakeMask is inet_make_mask.
 func inetMakeMask(logmask uint8) inAddr {
 	if logmask == 0 {

@@ -154,15 +154,13 @@ type Net struct {
 	nsids  map[int]*Net // netns_ids: the ids this namespace gives others
 	nsidOf map[*Net]int // nsids reversed: a peer has at most one id
 
-	// The protocols' per-namespace state (struct net's ipv4, ipv6 and
-	// neighbour parts), each owned by the file that models it and set
+	// The protocols' per-namespace state (struct net's ipv4 and ipv6
+	// parts), each owned by the file that models it and set
 	// up by its pernet operations. Guarded by RTNL unless the owner
 	// says otherwise.
-	inet  devinetNet  // devinet.go: the namespace's IPv4 addresses
-	fib   fibNet      // fib_frontend.go: the IPv4 routing tables
-	ipv6  ipv6Net     // addrconf.go, ip6_fib.go: IPv6 addresses and routes
-	neigh neighNet    // neighbour.go: the neighbour tables
-	rules fibRulesNet // fib_rules.go: the policy rules of each family
+	inet devinetNet // devinet.go: the namespace's IPv4 addresses
+	fib  fibNet     // fib_frontend.go: the IPv4 routing tables
+	ipv6 ipv6Net    // addrconf.go, ip6_fib.go: IPv6 addresses and routes
 }
 
 // pernetOperations is struct pernet_operations: a subsystem's set-up and
