@@ -85,3 +85,52 @@ func TestInetPromotion(t *testing.T) {
 	}
 	checkInvariants(t, k)
 }
+
+// TestInetAllocFailure: an in_ifaddr that cannot be allocated leaves no
+// address and no route behind; lo comes up without 127.0.0.1.
+func TestInetAllocFailure(t *testing.T) {
+	k := NewKernel(NewManualClock())
+	n := k.InitNet()
+	k.FailNth(FailObjAlloc, 1)
+	k.RtnlLock()
+	if err := DevChangeFlags(n.Loopback(), IFF_UP, nil); err != nil {
+		t.Fatal(err)
+	}
+	k.RtnlUnlock()
+	if k.FaultsFired(FailObjAlloc) != 1 {
+		t.Fatal("the allocation was not attempted")
+	}
+	if got := locals(n.Loopback().inDev); len(got) != 0 {
+		t.Fatalf("lo has %v after a failed allocation", got)
+	}
+	if tb := n.fib.getTable(unix.RT_TABLE_LOCAL); tb != nil && len(tb.leaves) != 0 {
+		t.Fatalf("%d local routes without an address", len(tb.leaves))
+	}
+	checkInvariants(t, k)
+}
+
+// TestFibAllocFailure: a route whose fib_info cannot be allocated is
+// refused with ENOBUFS and leaves the table as it was; the address whose
+// derived routes failed keeps its place.
+func TestFibAllocFailure(t *testing.T) {
+	k := NewKernel(NewManualClock())
+	n := k.InitNet()
+	dev := ethDev(t, n, "e0")
+	k.RtnlLock()
+	if err := DevChangeFlags(dev, IFF_UP, nil); err != nil {
+		t.Fatal(err)
+	}
+	k.RtnlUnlock()
+	k.FailNth(FailObjAlloc, 2) // the address succeeds, its local route does not
+	addr4(t, dev, 0x0a010001, 24, infinityLifeTime, infinityLifeTime)
+	if k.FaultsFired(FailObjAlloc) != 1 {
+		t.Fatal("no fib_info allocation failed")
+	}
+	if tb := n.fib.getTable(unix.RT_TABLE_LOCAL); tb != nil && tb.leaves[0x0a010001] != nil {
+		t.Fatal("the local route exists although its allocation failed")
+	}
+	if got := locals(dev.inDev); len(got) != 1 {
+		t.Fatalf("addresses %v", got)
+	}
+	checkInvariants(t, k)
+}

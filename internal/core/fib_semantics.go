@@ -389,6 +389,9 @@ func fibCreateInfo(cfg *fibConfig, extack *ExtAck) (*fibInfo, error) {
 			return nil, unix.EINVAL
 		}
 	}
+	if n.k.fail(FailObjAlloc) != nil {
+		return nil, unix.ENOBUFS // the fib_info's kzalloc
+	}
 	fi := &fibInfo{protocol: cfg.protocol, scope: cfg.scope, flags: cfg.flags, priority: cfg.priority,
 		prefsrc: cfg.prefsrc, typ: cfg.typ, tbID: cfg.table}
 	var err error
