@@ -35,6 +35,7 @@ func All() []*Scenario {
 	all = append(all, ipv6RouteScenarios()...)
 	all = append(all, route4Scenarios()...)
 	all = append(all, route4AddrScenarios()...)
+	all = append(all, ruleScenarios()...)
 	return all
 }
 

@@ -3,6 +3,7 @@ package knettest_test
 import (
 	stdnet "net"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/jsimonetti/rtnetlink/v2"
@@ -15,7 +16,7 @@ import (
 // TestConfigureLikeACNIPlugin configures a namespace the way a container
 // network plugin does, through a *netlink.Conn with jsimonetti/rtnetlink
 // messages: lo up, a veth pair, an address and a default route, read
-// back after each step. The byte-level
+// back after each step, and the policy rules it would add to. The byte-level
 // answers are the conformance suite's; this checks the planes work
 // together.
 func TestConfigureLikeACNIPlugin(t *testing.T) {
@@ -80,6 +81,18 @@ func TestConfigureLikeACNIPlugin(t *testing.T) {
 	}
 	if !rm.Attributes.Gateway.Equal(gw) || rm.Attributes.OutIface != eth0 {
 		t.Fatalf("route get 192.0.2.1: gateway %v oif %d, want %v on %d", rm.Attributes.Gateway, rm.Attributes.OutIface, gw, eth0)
+	}
+
+	var prefs []uint32
+	for _, rule := range r.Rules(unix.AF_INET) {
+		pref := uint32(0) // FRA_PRIORITY is left out when 0
+		if rule.Attributes.Priority != nil {
+			pref = *rule.Attributes.Priority
+		}
+		prefs = append(prefs, pref)
+	}
+	if !slices.Equal(prefs, []uint32{0, 32766, 32767}) {
+		t.Fatalf("IPv4 rule priorities %v, want the defaults [0 32766 32767]", prefs)
 	}
 
 	// Deleting the link takes its address and its routes.

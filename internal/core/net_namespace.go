@@ -158,9 +158,10 @@ type Net struct {
 	// parts), each owned by the file that models it and set
 	// up by its pernet operations. Guarded by RTNL unless the owner
 	// says otherwise.
-	inet devinetNet // devinet.go: the namespace's IPv4 addresses
-	fib  fibNet     // fib_frontend.go: the IPv4 routing tables
-	ipv6 ipv6Net    // addrconf.go, ip6_fib.go: IPv6 addresses and routes
+	inet  devinetNet  // devinet.go: the namespace's IPv4 addresses
+	fib   fibNet      // fib_frontend.go: the IPv4 routing tables
+	ipv6  ipv6Net     // addrconf.go, ip6_fib.go: IPv6 addresses and routes
+	rules fibRulesNet // fib_rules.go: the policy rules of each family
 }
 
 // pernetOperations is struct pernet_operations: a subsystem's set-up and
