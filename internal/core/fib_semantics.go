@@ -853,13 +853,7 @@ func fibSyncDownDev(dev *NetDevice, event NetdevEvent, force bool) int {
 	}
 	ret := 0
 	dev.net.fib.forEachInfo(func(fi *fibInfo) {
-		uses := false
-		for i := range fi.nh {
-			if fi.nh[i].dev == dev {
-				uses = true
-			}
-		}
-		if !uses {
+		if !fi.usesDev(dev) {
 			return
 		}
 		dead := 0
@@ -905,13 +899,7 @@ func fibSyncUp(dev *NetDevice, nhFlags uint32) int {
 	}
 	ret := 0
 	dev.net.fib.forEachInfo(func(fi *fibInfo) {
-		uses := false
-		for i := range fi.nh {
-			if fi.nh[i].dev == dev {
-				uses = true
-			}
-		}
-		if !uses {
+		if !fi.usesDev(dev) {
 			return
 		}
 		alive := 0
@@ -937,6 +925,17 @@ func fibSyncUp(dev *NetDevice, nhFlags uint32) int {
 
 // fibInfoNhUsesDev is fib_info_nh_uses_dev.
 func fibInfoNhUsesDev(fi *fibInfo, dev *NetDevice) bool {
+	for i := range fi.nh {
+		if fi.nh[i].dev == dev {
+			return true
+		}
+	}
+	return false
+}
+
+// usesDev reports whether one of the route's nexthops goes through dev
+// (the fib_info_devhash bucket a walk of dev's routes visits).
+func (fi *fibInfo) usesDev(dev *NetDevice) bool {
 	for i := range fi.nh {
 		if fi.nh[i].dev == dev {
 			return true
