@@ -122,7 +122,6 @@ const (
 	RTM_NEWNEIGHTBL = 64
 	RTM_GETNEIGHTBL = 66
 	RTM_SETNEIGHTBL = 67
-	RTM_GETNETCONF  = 82
 	// RTM_MAX is ((__RTM_MAX + 3) & ~3) - 1 with __RTM_MAX one past
 	// RTM_GETTUNNEL (122): the highest type rtnetlink_rcv_msg accepts.
 	RTM_MAX = 123
