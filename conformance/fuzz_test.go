@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"encoding/binary"
 	"errors"
 	"slices"
 	"testing"
@@ -56,6 +57,7 @@ func FuzzScenarioDatagrams(f *testing.F) {
 			t.Fatal(err)
 		}
 		before := ns.Links()
+		planesBefore := ipPlanes(t, admin)
 
 		s, err := ns.Socket(unix.NETLINK_ROUTE, &net.DialConfig{Unprivileged: unprivileged})
 		if err != nil {
@@ -84,8 +86,43 @@ func FuzzScenarioDatagrams(f *testing.F) {
 		if after := ns.Links(); unprivileged && !slices.Equal(before, after) {
 			t.Fatalf("unprivileged datagram changed the links: %v -> %v", before, after)
 		}
+		if unprivileged && !slices.Equal(planesBefore, ipPlanes(t, admin)) {
+			t.Fatal("unprivileged datagram changed the addresses, routes or rules")
+		}
 		if err := k.CheckConsistency(); err != nil {
 			t.Fatalf("model inconsistent: %v", err)
 		}
 	})
+}
+
+// ipPlanes is what PF_UNSPEC dumps of addresses, routes and rules answer
+// on s, concatenated: the state an unprivileged request must not change.
+func ipPlanes(t *testing.T, s *net.Socket) []byte {
+	t.Helper()
+	var out []byte
+	buf := make([]byte, 1<<16)
+	for _, typ := range []uint16{unix.RTM_GETADDR, unix.RTM_GETROUTE, unix.RTM_GETRULE} {
+		req, _ := Msg{Type: typ, Flags: unix.NLM_F_REQUEST | unix.NLM_F_DUMP, Seq: 1, Body: make([]byte, 12)}.encode(nil)
+		if err := s.Send(req); err != nil {
+			t.Fatal(err)
+		}
+		for done := false; !done; {
+			n, _, err := s.Recv(buf)
+			if err != nil {
+				t.Fatalf("dump %d: %v", typ, err)
+			}
+			out = append(out, buf[:n]...)
+			for b := buf[:n]; len(b) >= unix.NLMSG_HDRLEN; {
+				l := int(binary.NativeEndian.Uint32(b))
+				if mt := binary.NativeEndian.Uint16(b[4:]); mt == unix.NLMSG_DONE || mt == unix.NLMSG_ERROR {
+					done = true
+				}
+				if l < unix.NLMSG_HDRLEN || l > len(b) {
+					break
+				}
+				b = b[min((l+3)&^3, len(b)):]
+			}
+		}
+	}
+	return out
 }
