@@ -10,8 +10,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The address, route, neighbour and rule requests of ip-address(8),
-// ip-route(8), ip-neighbour(8) and ip-rule(8), on a Route.
+// The address, route and rule requests of ip-address(8), ip-route(8)
+// and ip-rule(8), on a Route: what the model answers today.
 
 // Index is the ifindex of the device name.
 func (r *Route) Index(name string) uint32 {
@@ -97,40 +97,6 @@ func (r *Route) RouteGet(dst netip.Addr) (rtnetlink.RouteMessage, error) {
 		r.t.Fatal(err)
 	}
 	return rm, nil
-}
-
-// AddNeigh is `ip neigh add`: RTM_NEWNEIGH with NLM_F_CREATE|NLM_F_EXCL.
-func (r *Route) AddNeigh(nm *rtnetlink.NeighMessage) error {
-	r.t.Helper()
-	_, err := r.Request(unix.RTM_NEWNEIGH, netlink.Acknowledge|netlink.Create|netlink.Excl, nm)
-	return err
-}
-
-// DelNeigh is `ip neigh del`.
-func (r *Route) DelNeigh(nm *rtnetlink.NeighMessage) error {
-	r.t.Helper()
-	_, err := r.Request(unix.RTM_DELNEIGH, netlink.Acknowledge, nm)
-	return err
-}
-
-// Neighs is `ip -f FAMILY neigh show`.
-func (r *Route) Neighs(family uint8) []rtnetlink.NeighMessage {
-	r.t.Helper()
-	return dumpOf[rtnetlink.NeighMessage](r, unix.RTM_GETNEIGH, &rtnetlink.NeighMessage{Family: uint16(family)})
-}
-
-// AddRule is `ip rule add`: RTM_NEWRULE with NLM_F_CREATE|NLM_F_EXCL.
-func (r *Route) AddRule(rm *rtnetlink.RuleMessage) error {
-	r.t.Helper()
-	_, err := r.Request(unix.RTM_NEWRULE, netlink.Acknowledge|netlink.Create|netlink.Excl, rm)
-	return err
-}
-
-// DelRule is `ip rule del`.
-func (r *Route) DelRule(rm *rtnetlink.RuleMessage) error {
-	r.t.Helper()
-	_, err := r.Request(unix.RTM_DELRULE, netlink.Acknowledge, rm)
-	return err
 }
 
 // Rules is `ip -f FAMILY rule show`.
