@@ -28,6 +28,7 @@ const (
 	FaultRegister                      // register_netdevice (the device's kobjects)
 	FaultSkbAlloc                      // alloc_skb: replies, acks, dumps, notifications, frames
 	FaultSkbClone                      // skb_clone: tap copies and broadcast clones
+	FaultObjAlloc                      // the protocols' objects: addresses (in_ifaddr) and routes (fib_info)
 	numFaultPoints
 )
 

@@ -20,6 +20,7 @@ func TestFaultPointCore(t *testing.T) {
 		{FaultRegister, core.FailRegister},
 		{FaultSkbAlloc, core.FailSkbAlloc},
 		{FaultSkbClone, core.FailSkbClone},
+		{FaultObjAlloc, core.FailObjAlloc},
 	}
 	if len(want) != int(numFaultPoints) {
 		t.Fatalf("the test covers %d fault points, package net declares %d", len(want), numFaultPoints)
