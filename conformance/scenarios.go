@@ -36,6 +36,7 @@ func All() []*Scenario {
 	all = append(all, route4Scenarios()...)
 	all = append(all, route4AddrScenarios()...)
 	all = append(all, ruleScenarios()...)
+	all = append(all, neighScenarios()...)
 	return all
 }
 

@@ -496,7 +496,7 @@ func inet6ValidDumpIfaddrReq(cb *netlinkCallback, args *inet6FillArgs) (*Net, in
 		args.flags |= NLM_F_DUMP_FILTERED
 	}
 	var tb [IFA_MAX + 1]Attr
-	if err := nlmsgParseDeprecated(cb.nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv6Policy, nlValidateTrailing|nlValidateMaxtype, extack); err != nil {
+	if err := nlmsgParseDeprecated(cb.nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv6Policy, nlValidateDeprecatedStrict, extack); err != nil {
 		return nil, 0, err
 	}
 	tgt := cb.net
@@ -538,7 +538,7 @@ func inet6RtmGetaddr(skb *SkBuff, nlh []byte, extack *ExtAck) error {
 			extack.setMsg("ipv6: Invalid values in header for get address request")
 			return unix.EINVAL
 		}
-		if err := nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv6Policy, nlValidateTrailing|nlValidateMaxtype, extack); err != nil {
+		if err := nlmsgParseDeprecated(nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv6Policy, nlValidateDeprecatedStrict, extack); err != nil {
 			return err
 		}
 		for i := range tb {

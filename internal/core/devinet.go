@@ -819,7 +819,7 @@ func inetValidDumpIfaddrReq(cb *netlinkCallback, args *inetFillArgs) (ifindex in
 		args.flags |= NLM_F_DUMP_FILTERED
 	}
 	var tb [IFA_MAX + 1]Attr
-	if err := nlmsgParseDeprecated(cb.nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv4Policy, nlValidateStrict, extack); err != nil {
+	if err := nlmsgParseDeprecated(cb.nlh, sizeofIfaddrmsg, tb[:], IFA_MAX, ifaIPv4Policy, nlValidateDeprecatedStrict, extack); err != nil {
 		return 0, nil, err
 	}
 	for i := range tb {

@@ -339,7 +339,7 @@ func ipValidFibDumpReq(n *Net, nlh []byte, filter *fibDumpFilter, cb *netlinkCal
 	filter.rtType = p[7]
 	filter.tableID = uint32(p[4])
 	var tb [RTA_MAX + 1]Attr
-	if err := nlmsgParseDeprecated(nlh, sizeofRtmsg, tb[:], RTA_MAX, rtmIPv4Policy, nlValidateTrailing|nlValidateMaxtype, extack); err != nil {
+	if err := nlmsgParseDeprecated(nlh, sizeofRtmsg, tb[:], RTA_MAX, rtmIPv4Policy, nlValidateDeprecatedStrict, extack); err != nil {
 		return err
 	}
 	for i := range tb {

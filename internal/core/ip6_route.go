@@ -890,7 +890,7 @@ func inet6RtmValidGetrouteReq(skb *SkBuff, nlh []byte, tb []Attr, extack *ExtAck
 		extack.setMsg("ipv6: Invalid flags for get route request")
 		return unix.EINVAL
 	}
-	if err := nlmsgParseDeprecated(nlh, sizeofRtmsg, tb, RTA_MAX, rtmIPv6Policy, nlValidateTrailing|nlValidateMaxtype, extack); err != nil {
+	if err := nlmsgParseDeprecated(nlh, sizeofRtmsg, tb, RTA_MAX, rtmIPv6Policy, nlValidateDeprecatedStrict, extack); err != nil {
 		return err
 	}
 	if tb[unix.RTA_SRC].ok && rtm.srcLen == 0 || tb[unix.RTA_DST].ok && rtm.dstLen == 0 {

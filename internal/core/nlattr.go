@@ -83,6 +83,9 @@ const (
 	nlValidateDeprecated    = nlValidateLiberal
 	nlValidateStrict        = nlValidateTrailing | nlValidateMaxtype | nlValidateUnspec | nlValidateStrictAttrs | nlValidateNested
 	nlValidateStrictDefault = nlValidateStrict
+	// nlValidateDeprecatedStrict is NL_VALIDATE_DEPRECATED_STRICT, what
+	// nlmsg_parse_deprecated_strict validates with.
+	nlValidateDeprecatedStrict = nlValidateTrailing | nlValidateMaxtype
 )
 
 // Attr is one attribute of a received message, a view into the request

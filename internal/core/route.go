@@ -32,7 +32,7 @@ func inetRtmValidGetrouteReq(skb *SkBuff, nlh []byte, tb []Attr, extack *ExtAck)
 		extack.setMsg("ipv4: Unsupported rtm_flags for route get request")
 		return unix.EINVAL
 	}
-	if err := nlmsgParseDeprecated(nlh, sizeofRtmsg, tb, RTA_MAX, rtmIPv4Policy, nlValidateTrailing|nlValidateMaxtype, extack); err != nil {
+	if err := nlmsgParseDeprecated(nlh, sizeofRtmsg, tb, RTA_MAX, rtmIPv4Policy, nlValidateDeprecatedStrict, extack); err != nil {
 		return err
 	}
 	if tb[unix.RTA_SRC].ok && srcLen == 0 || tb[unix.RTA_DST].ok && dstLen == 0 {

@@ -1290,7 +1290,7 @@ func rtnlValidGetlinkReq(skb *SkBuff, nlh []byte, tb []Attr, extack *ExtAck) err
 		extack.setMsg("Invalid values in header for get link request")
 		return unix.EINVAL
 	}
-	if err := nlmsgParseDeprecated(nlh, sizeofIfinfomsg, tb, IFLA_MAX, iflaPolicy, nlValidateTrailing|nlValidateMaxtype, extack); err != nil {
+	if err := nlmsgParseDeprecated(nlh, sizeofIfinfomsg, tb, IFLA_MAX, iflaPolicy, nlValidateDeprecatedStrict, extack); err != nil {
 		return err
 	}
 	for i := range tb {

@@ -138,7 +138,7 @@ func rtnlValidDumpIfinfoReq(nlh []byte, strict bool, tb []Attr, extack *ExtAck) 
 			extack.setMsg("Filter by device index not supported for link dumps")
 			return unix.EINVAL
 		}
-		return nlmsgParseDeprecated(nlh, sizeofIfinfomsg, tb, IFLA_MAX, iflaPolicy, nlValidateTrailing|nlValidateMaxtype, extack)
+		return nlmsgParseDeprecated(nlh, sizeofIfinfomsg, tb, IFLA_MAX, iflaPolicy, nlValidateDeprecatedStrict, extack)
 	}
 	hdrlen := sizeofIfinfomsg
 	if len(p) < sizeofIfinfomsg {
